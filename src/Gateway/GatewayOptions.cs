@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace UploadProxy.Gateway;
+
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest document <c>send</c> accepts; the body is not read past it.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxDocumentBytes { get; set; } = 100 * 1024 * 1024;
+
+    /// <summary>How long <c>send</c> waits for the upload to finish before it answers 202.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

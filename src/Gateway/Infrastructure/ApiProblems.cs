@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using UploadProxy.Gateway.Sessions;
+
+namespace UploadProxy.Gateway;
+
+/// <summary>The error table of the HTTP contract: each error is problem+json with a machine-readable <c>code</c>.</summary>
+internal static class ApiProblems
+{
+    public static ProblemHttpResult InvalidRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "invalid_request", "The request is invalid.", detail);
+
+    public static ProblemHttpResult SessionNotFound() => Problem(StatusCodes.Status404NotFound, "session_not_found", "No such upload session.", null);
+
+    public static ProblemHttpResult SessionConflict() => Problem(StatusCodes.Status409Conflict, "session_conflict",
+        "The session already holds another document.", "Other bytes were sent to a session that already has a document; open a new session for them.");
+
+    public static ProblemHttpResult SessionExpired() => Problem(StatusCodes.Status410Gone, "session_expired",
+        "The upload session has expired.", "No document was sent before the session expired; open a new session.");
+
+    public static ProblemHttpResult DocumentTooLarge(long limit) => Problem(StatusCodes.Status413PayloadTooLarge, "document_too_large",
+        "The document is too large.", $"Documents are limited to {limit} bytes.");
+
+    public static ProblemHttpResult UnsupportedDocument() => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_document",
+        "The document is not a PDF.", "A PDF starts with the bytes '%PDF-'.");
+
+    public static ProblemHttpResult UploadFailed(SessionResource session) => Problem(StatusCodes.Status502BadGateway, "upload_failed",
+        "The document could not be stored.", session.Error?.Message, new() { ["session"] = session });
+
+    public static ProblemHttpResult ClusterUnavailable() => Problem(StatusCodes.Status503ServiceUnavailable, "cluster_unavailable",
+        "No silo answered.", "The cluster is starting, stopping or unreachable; retry shortly.");
+
+    private static ProblemHttpResult Problem(int status, string code, string title, string? detail, Dictionary<string, object?>? extra = null)
+    {
+        var extensions = extra ?? [];
+        extensions["code"] = code;
+        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UploadProxy.Gateway.Sessions;
+using UploadProxy.Grains.Hosting;
+
+namespace UploadProxy.Gateway;
+
+internal static class GatewayHostingExtensions
+{
+    public static WebApplicationBuilder AddUploadProxyGateway(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddUploadProxyServices(configuration);
+        builder.UseOrleans(silo => silo.UseStandalonePersistence(configuration));
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddScoped<DocumentIntake>();
+        return builder;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using UploadProxy.Grains;
+using UploadProxy.Grains.Sessions;
+using UploadProxy.Grains.Staging;
+
+namespace UploadProxy.Gateway.Sessions;
+
+/// <summary>The original app's three routes: create a session, send its document, read it back.</summary>
+internal static partial class UploadSessionsApi
+{
+    public const string BasePath = "/api/notion/upload-proxy";
+    private const int MaxMetadataEntries = 20;
+    private const int MaxMetadataValueLength = 2000;
+
+    // A grain call waits at most this long, well inside Orleans' 30 s response timeout.
+    private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(10);
+
+    public static string SendPath(string id) => $"{BasePath}/send/{id}";
+
+    public static string InfoPath(string id) => $"{BasePath}/info/{id}";
+
+    public static IEndpointRouteBuilder MapUploadSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(BasePath).WithTags("Upload sessions");
+
+        api.MapPost("/create", CreateAsync)
+            .WithName("CreateUploadSession")
+            .WithSummary("Opens an upload session");
+
+        api.MapPost("/send/{id}", SendAsync)
+            .WithName("SendDocument")
+            .WithSummary("Takes the session's PDF and stores it permanently")
+            .DisableAntiforgery();
+
+        api.MapGet("/info/{id}", InfoAsync)
+            .WithName("GetUploadSession")
+            .WithSummary("Returns the session as it stands now");
+
+        return app;
+    }
+
+    private static async Task<Results<Created<SessionResource>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, IGrainFactory grains, IOptions<GatewayOptions> gateway, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        CreateSessionRequest body;
+        try
+        {
+            body = await ReadCreateBodyAsync(request, json.Value.SerializerOptions, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return ApiProblems.InvalidRequest($"The body is not valid JSON for create: {ex.Message}");
+        }
+
+        if (Validate(body, gateway.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        var id = SessionId.New();
+        var session = await grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand
+        {
+            FileName = body.Filename,
+            ContentType = body.ContentType ?? "application/pdf",
+            ContentLength = body.ContentLength,
+            BatchId = body.BatchId,
+            Metadata = body.Metadata ?? [],
+        });
+        return TypedResults.Created(InfoPath(id), SessionResource.From(session, request));
+    }
+
+    private static async Task<Results<Ok<SessionResource>, Accepted<SessionResource>, ProblemHttpResult>> SendAsync(
+        string id,
+        HttpRequest request,
+        IGrainFactory grains,
+        DocumentIntake intake,
+        IDocumentStagingStore staging,
+        IOptions<GatewayOptions> gateway,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        if (!SessionId.IsValid(id))
+        {
+            return ApiProblems.SessionNotFound();
+        }
+
+        // Refuse before reading the body where the session alone decides.
+        var grain = grains.GetGrain<IUploadSessionGrain>(id);
+        switch (await grain.GetAsync())
+        {
+            case null:
+                return ApiProblems.SessionNotFound();
+            case { Status: SessionStatus.Expired }:
+                return ApiProblems.SessionExpired();
+        }
+
+        var intakeResult = await intake.ReadAsync(id, request, cancellationToken);
+        if (intakeResult.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        var document = intakeResult.Document!;
+        SendResult result;
+        try
+        {
+            result = await grain.SendAsync(document);
+        }
+        catch
+        {
+            await staging.DeleteAsync(document.StagingKey, CancellationToken.None);
+            throw;
+        }
+
+        if (!result.StagedBytesInUse)
+        {
+            await staging.DeleteAsync(document.StagingKey, CancellationToken.None);
+        }
+
+        switch (result.Outcome)
+        {
+            case SendOutcome.NotFound:
+                return ApiProblems.SessionNotFound();
+            case SendOutcome.Expired:
+                return ApiProblems.SessionExpired();
+            case SendOutcome.Conflict:
+                return ApiProblems.SessionConflict();
+            case SendOutcome.LengthMismatch:
+                return ApiProblems.InvalidRequest(
+                    $"The document has {document.Length} bytes but the session was created with content_length {result.Session!.ContentLength}.");
+        }
+
+        var session = result.Session!;
+        if (!PrefersAsync(request))
+        {
+            session = await WaitWhileUploadingAsync(grain, session, gateway.Value.SendTimeout, timeProvider, cancellationToken);
+        }
+        else
+        {
+            request.HttpContext.Response.Headers["Preference-Applied"] = "respond-async";
+        }
+
+        var resource = SessionResource.From(session, request);
+        return session.Status switch
+        {
+            SessionStatus.Uploading => TypedResults.Accepted(InfoPath(id), resource),
+            SessionStatus.Failed => ApiProblems.UploadFailed(resource),
+            _ => TypedResults.Ok(resource),
+        };
+    }
+
+    private static async Task<Results<Ok<SessionResource>, ProblemHttpResult>> InfoAsync(string id, HttpRequest request, IGrainFactory grains)
+    {
+        if (!SessionId.IsValid(id) || await grains.GetGrain<IUploadSessionGrain>(id).GetAsync() is not { } session)
+        {
+            return ApiProblems.SessionNotFound();
+        }
+
+        return TypedResults.Ok(SessionResource.From(session, request));
+    }
+
+    /// <summary>Waits in short grain calls, so no call nears Orleans' response timeout and a lost silo only costs a retry.</summary>
+    private static async Task<UploadSessionSnapshot> WaitWhileUploadingAsync(
+        IUploadSessionGrain grain, UploadSessionSnapshot session, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var deadline = timeProvider.GetUtcNow() + timeout;
+        while (session.Status == SessionStatus.Uploading && !cancellationToken.IsCancellationRequested)
+        {
+            var remaining = deadline - timeProvider.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            try
+            {
+                session = await grain.WaitWhileUploadingAsync(remaining < WaitSlice ? remaining : WaitSlice) ?? session;
+            }
+            catch (OrleansException)
+            {
+                // The silo holding the session went away; the next call activates it elsewhere.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken);
+            }
+        }
+
+        return session;
+    }
+
+    private static bool PrefersAsync(HttpRequest request) =>
+        request.Headers["Prefer"].Any(value => value is not null
+            && value.Split(',').Any(p => p.Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase)));
+
+    private static async Task<CreateSessionRequest> ReadCreateBodyAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        var empty = new CreateSessionRequest(null, null, null, null, null);
+        if (request.ContentLength == 0)
+        {
+            return empty;
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.Length == 0 ? empty : JsonSerializer.Deserialize<CreateSessionRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options) ?? empty;
+    }
+
+    private static ProblemHttpResult? Validate(CreateSessionRequest body, GatewayOptions gateway)
+    {
+        if (body.Filename is { } fileName && DocumentNames.Problem(fileName) is { } fileNameProblem)
+        {
+            return ApiProblems.InvalidRequest(fileNameProblem);
+        }
+
+        if (body.ContentType is { } contentType && !contentType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblems.InvalidRequest("content_type must be application/pdf: the proxy stores PDF documents.");
+        }
+
+        switch (body.ContentLength)
+        {
+            case <= 0:
+                return ApiProblems.InvalidRequest("content_length must be positive.");
+            case { } length when length > gateway.MaxDocumentBytes:
+                return ApiProblems.DocumentTooLarge(gateway.MaxDocumentBytes);
+        }
+
+        if (body.BatchId is { } batchId && !BatchIdFormat().IsMatch(batchId))
+        {
+            return ApiProblems.InvalidRequest("batch_id must be 1 to 100 letters, digits, '.', '_' or '-'.");
+        }
+
+        if (body.Metadata is { } metadata)
+        {
+            if (metadata.Count > MaxMetadataEntries)
+            {
+                return ApiProblems.InvalidRequest($"metadata holds at most {MaxMetadataEntries} entries.");
+            }
+
+            if (metadata.Any(entry => entry.Key.Length is 0 or > 100 || entry.Value is null || entry.Value.Length > MaxMetadataValueLength))
+            {
+                return ApiProblems.InvalidRequest($"metadata keys are 1 to 100 characters and values are strings of at most {MaxMetadataValueLength}.");
+            }
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial System.Text.RegularExpressions.Regex BatchIdFormat();
+}

@@ -1,0 +1,36 @@
+namespace UploadProxy.Grains.Sessions;
+
+/// <summary>What an upload session persists; every transition is written before the outside call it allows.</summary>
+[GenerateSerializer]
+public sealed record UploadSessionState
+{
+    [Id(0)] public SessionStatus Status { get; init; }
+    [Id(1)] public string? FileName { get; init; }
+    [Id(2)] public string ContentType { get; init; } = "application/pdf";
+    [Id(3)] public long? DeclaredLength { get; init; }
+    [Id(4)] public string? BatchId { get; init; }
+    [Id(5)] public Dictionary<string, string> Metadata { get; init; } = [];
+
+    /// <summary>The <c>{unix-ms}-{random}</c> part of the public id, fixed at create.</summary>
+    [Id(6)] public string PublicIdPrefix { get; init; } = "";
+
+    /// <summary>The whole public id, fixed when the document is accepted and before any upload.</summary>
+    [Id(7)] public string? PublicId { get; init; }
+
+    [Id(8)] public string? Sha256 { get; init; }
+    [Id(9)] public long? Length { get; init; }
+
+    /// <summary>Where the bytes wait until they are stored; null once they are no longer needed.</summary>
+    [Id(10)] public string? StagingKey { get; init; }
+
+    /// <summary>The <c>X-Unique-Upload-Id</c> of a chunked upload, kept so a resumed upload continues the same one.</summary>
+    [Id(11)] public string? ChunkedUploadId { get; init; }
+
+    [Id(12)] public StoredAsset? Storage { get; init; }
+    [Id(13)] public NotionLink Notion { get; init; } = NotionLink.Disabled;
+    [Id(14)] public int Attempts { get; init; }
+    [Id(15)] public SessionError? Error { get; init; }
+    [Id(16)] public DateTimeOffset CreatedTime { get; init; }
+    [Id(17)] public DateTimeOffset UpdatedTime { get; init; }
+    [Id(18)] public DateTimeOffset ExpiryTime { get; init; }
+}

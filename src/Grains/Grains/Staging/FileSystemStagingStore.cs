@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+
+namespace UploadProxy.Grains.Staging;
+
+/// <summary>Staging on the local disk, for the one-machine mode: one file per committed document, fsynced before commit returns.</summary>
+public sealed partial class FileSystemStagingStore : IDocumentStagingStore
+{
+    private const int BufferSize = 64 * 1024;
+    private readonly string _root;
+    private readonly string _incoming;
+
+    public FileSystemStagingStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        _incoming = Path.Combine(_root, "incoming");
+        Directory.CreateDirectory(_incoming);
+
+        // One process owns this folder: a partial file left here was cut off by a crash before its commit.
+        foreach (var partial in Directory.EnumerateFiles(_incoming, "*.part"))
+        {
+            File.Delete(partial);
+        }
+    }
+
+    public Task<IStagingWriter> BeginAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var partial = Path.Combine(_incoming, $"{sessionId}.{Guid.NewGuid():N}.part");
+        var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        return Task.FromResult<IStagingWriter>(new Writer(this, sessionId, partial, stream));
+    }
+
+    public Task<Stream> OpenReadAsync(string stagingKey, long offset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = new FileStream(PathOf(stagingKey), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            stream.Seek(offset, SeekOrigin.Begin);
+            return Task.FromResult<Stream>(stream);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new StagedDocumentMissingException(stagingKey);
+        }
+    }
+
+    public Task DeleteAsync(string stagingKey, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(stagingKey));
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(string stagingKey) =>
+        StagingKeyFormat().IsMatch(stagingKey)
+            ? Path.Combine(_root, stagingKey + ".pdf")
+            : throw new ArgumentException("Not a staging key.", nameof(stagingKey));
+
+    internal static string KeyOf(string sessionId, string sha256) => $"{sessionId}-{sha256}";
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{22}-[0-9a-f]{64}$")]
+    private static partial Regex StagingKeyFormat();
+
+    private sealed class Writer(FileSystemStagingStore store, string sessionId, string partialPath, FileStream stream) : IStagingWriter
+    {
+        private bool _committed;
+
+        public Stream Content => stream;
+
+        public async Task<string> CommitAsync(string sha256, CancellationToken cancellationToken)
+        {
+            await stream.FlushAsync(cancellationToken);
+            stream.Flush(flushToDisk: true);
+            await stream.DisposeAsync();
+            var key = KeyOf(sessionId, sha256);
+            File.Move(partialPath, store.PathOf(key), overwrite: true);
+            _committed = true;
+            return key;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync();
+            if (!_committed)
+            {
+                File.Delete(partialPath);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace UploadProxy.Grains.Staging;
+
+/// <summary>
+/// Durable home of a document's bytes between the moment <c>send</c> reads them and the moment they are stored
+/// permanently. Every silo and gateway of a deployment must reach the same store.
+/// </summary>
+public interface IDocumentStagingStore
+{
+    /// <summary>Starts writing a document for a session; nothing is visible until <see cref="IStagingWriter.CommitAsync"/>.</summary>
+    Task<IStagingWriter> BeginAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Opens committed bytes for reading from <paramref name="offset"/>.</summary>
+    /// <exception cref="StagedDocumentMissingException">No committed document has that key.</exception>
+    Task<Stream> OpenReadAsync(string stagingKey, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Removes committed bytes; removing what is not there is not an error.</summary>
+    Task DeleteAsync(string stagingKey, CancellationToken cancellationToken);
+}
+
+/// <summary>One document being written. Disposing it without commit discards what was written.</summary>
+public interface IStagingWriter : IAsyncDisposable
+{
+    Stream Content { get; }
+
+    /// <summary>Makes the bytes durable under a key derived from the session and the SHA-256, and returns that key.</summary>
+    Task<string> CommitAsync(string sha256, CancellationToken cancellationToken);
+}
+
+public sealed class StagedDocumentMissingException(string stagingKey)
+    : Exception($"The staged document '{stagingKey}' is missing.");
