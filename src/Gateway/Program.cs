@@ -1,5 +1,6 @@
 using UploadProxy.Gateway;
 using UploadProxy.Gateway.Documents;
+using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Sessions;
 using UploadProxy.Grains.Hosting;
 
@@ -12,6 +13,7 @@ app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapUploadSessionsApi();
 app.MapLocalDocuments();
+app.MapHealthApi();
 app.Run();
 
 public partial class Program;

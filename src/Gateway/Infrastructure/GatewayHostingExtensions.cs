@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Sessions;
 using UploadProxy.Grains.Hosting;
 
@@ -12,7 +13,14 @@ internal static class GatewayHostingExtensions
         var configuration = builder.Configuration;
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddUploadProxyServices(configuration);
-        builder.UseOrleans(silo => silo.UseStandalonePersistence(configuration));
+        if (configuration.GetClusterHostingOptions().Clustering == ClusteringMode.Localhost)
+        {
+            builder.UseOrleans(silo => silo.UseUploadProxySilo(configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.UseUploadProxyClient(configuration));
+        }
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -23,6 +31,7 @@ internal static class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddScoped<DocumentIntake>();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
         return builder;
     }
 }

@@ -10,13 +10,6 @@ public sealed class StandaloneOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Loopback ports of the in-process silo; change them to run two instances on one machine.</summary>
-    [Range(1, 65535)]
-    public int SiloPort { get; set; } = 11111;
-
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
-
     public string DatabasePath => Path.Combine(DataDirectory, "uploadproxy.db");
     public string StagingDirectory => Path.Combine(DataDirectory, "staging");
     public string DocumentsDirectory => Path.Combine(DataDirectory, "documents");

@@ -1,7 +1,10 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Polly;
 using UploadProxy.Grains.Cloudinary;
@@ -14,12 +17,18 @@ namespace UploadProxy.Grains.Hosting;
 
 public static class UploadProxyHostingExtensions
 {
-    /// <summary>Options and the document store, shared by every process that runs grains.</summary>
+    private const string AdoNetInvariant = "Npgsql";
+
+    public static ClusterHostingOptions GetClusterHostingOptions(this IConfiguration configuration) =>
+        configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+
+    /// <summary>Options, the staging store and the document store, shared by gateways and silos.</summary>
     public static IServiceCollection AddUploadProxyServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CloudinaryOptions>().Bind(configuration.GetSection(CloudinaryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StandaloneOptions>().Bind(configuration.GetSection(StandaloneOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClusterHostingOptions>().Bind(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReminderOptions>().Configure<IOptions<SessionOptions>>((reminders, sessions) =>
         {
             if (sessions.Value.RecoveryInterval < reminders.MinimumReminderPeriod)
@@ -28,6 +37,18 @@ public static class UploadProxyHostingExtensions
             }
         });
         services.AddSingleton(TimeProvider.System);
+
+        var cluster = configuration.GetClusterHostingOptions();
+        if (cluster.Clustering == ClusteringMode.AdoNet)
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(cluster.ConnectionString!));
+            services.AddSingleton<IDocumentStagingStore, PostgresStagingStore>();
+        }
+        else
+        {
+            services.AddSingleton<IDocumentStagingStore>(sp =>
+                new FileSystemStagingStore(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.StagingDirectory));
+        }
 
         var cloudinary = configuration.GetSection(CloudinaryOptions.SectionName).Get<CloudinaryOptions>() ?? new CloudinaryOptions();
         if (cloudinary.IsConfigured)
@@ -39,8 +60,7 @@ public static class UploadProxyHostingExtensions
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = Math.Max(options.TransportRetries, 1),
-                        ShouldHandle = args => ValueTask.FromResult(
-                            options.TransportRetries > 0 && IsTransient(args.Outcome)),
+                        ShouldHandle = args => ValueTask.FromResult(options.TransportRetries > 0 && IsTransient(args.Outcome)),
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         Delay = options.TransportRetryDelay,
@@ -60,21 +80,69 @@ public static class UploadProxyHostingExtensions
         return services;
     }
 
-    /// <summary>The one-machine mode: localhost clustering, and state, reminders and staged bytes under the data folder.</summary>
-    public static ISiloBuilder UseStandalonePersistence(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>Joins the cluster the configuration names: the one-machine mode, or PostgreSQL through Orleans' ADO.NET providers.</summary>
+    public static ISiloBuilder UseUploadProxySilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var standalone = configuration.GetSection(StandaloneOptions.SectionName).Get<StandaloneOptions>() ?? new StandaloneOptions();
-        silo.UseLocalhostClustering(standalone.SiloPort, standalone.GatewayPort);
+        var cluster = configuration.GetClusterHostingOptions();
+        if (cluster.Clustering == ClusteringMode.Localhost)
+        {
+            return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort).AddEmbeddedPersistence();
+        }
+
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedAddress is not null);
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = AdoNetInvariant;
+            options.ConnectionString = cluster.ConnectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Sessions, options =>
+        {
+            options.Invariant = AdoNetInvariant;
+            options.ConnectionString = cluster.ConnectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = AdoNetInvariant;
+            options.ConnectionString = cluster.ConnectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>A gateway that is an Orleans client of a PostgreSQL-backed cluster.</summary>
+    public static IClientBuilder UseUploadProxyClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var cluster = configuration.GetClusterHostingOptions();
+        client.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        return client.UseAdoNetClustering(options =>
+        {
+            options.Invariant = AdoNetInvariant;
+            options.ConnectionString = cluster.ConnectionString;
+        });
+    }
+
+    /// <summary>Grain state, reminders and staged bytes under the data folder, in SQLite and plain files.</summary>
+    public static ISiloBuilder AddEmbeddedPersistence(this ISiloBuilder silo)
+    {
         silo.Services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.DatabasePath));
         silo.Services.AddGrainStorage(StorageNames.Sessions, (sp, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp));
         silo.Services.AddSingleton<IReminderTable, SqliteReminderTable>();
         silo.AddReminders();
-        silo.Services.AddSingleton<IDocumentStagingStore>(sp =>
-            new FileSystemStagingStore(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.StagingDirectory));
         return silo;
     }
 
+    private static IPAddress AdvertisedAddress(ClusterHostingOptions cluster) =>
+        cluster.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+
     // 420 is Cloudinary's older "rate limited"; HttpClientResiliencePredicates covers 408, 429, 5xx and transport errors.
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
-        HttpClientResiliencePredicates.IsTransient(outcome) || outcome.Result?.StatusCode == (System.Net.HttpStatusCode)420;
+        HttpClientResiliencePredicates.IsTransient(outcome) || outcome.Result?.StatusCode == (HttpStatusCode)420;
 }

@@ -88,7 +88,7 @@ public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTabl
         {
             entries.Add(new ReminderEntry
             {
-                GrainId = GrainId.Parse(reader.GetString(0)),
+                GrainId = GrainId.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
                 ReminderName = reader.GetString(1),
                 StartAt = DateTime.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 Period = TimeSpan.FromMilliseconds(reader.GetInt64(3)),

@@ -16,6 +16,9 @@ public sealed partial class UploadSessionGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} failed for good ({Code}): {Message}")]
     private partial void LogFailed(string sessionId, string code, string message);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} upload stopped for deactivation; the next activation resumes it")]
+    private partial void LogHandedOver(string sessionId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} upload interrupted; the recovery reminder resumes it")]
     private partial void LogUploadInterrupted(Exception exception, string sessionId);
 }

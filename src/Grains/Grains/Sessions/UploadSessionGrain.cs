@@ -21,7 +21,7 @@ public sealed partial class UploadSessionGrain(
     IOptions<SessionOptions> sessionOptions,
     IOptions<CloudinaryOptions> cloudinaryOptions,
     TimeProvider timeProvider,
-    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable
+    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IDisposable
 {
     private const string RecoveryReminder = "resume-upload";
 
@@ -29,6 +29,7 @@ public sealed partial class UploadSessionGrain(
     private Task _pendingWrite = Task.CompletedTask;
     private Task? _upload;
     private bool _accepting;
+    private readonly CancellationTokenSource _deactivating = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Id => this.GetPrimaryKeyString();
@@ -41,6 +42,19 @@ public sealed partial class UploadSessionGrain(
         EnsureUploadRunning();
         return Task.CompletedTask;
     }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A graceful hand-over (silo shutdown, rebalancing): stop the upload where it is; the state still says
+        // uploading, so the next activation resumes it.
+        await _deactivating.CancelAsync();
+        if (_upload is { } upload)
+        {
+            await upload.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
+        }
+    }
+
+    public void Dispose() => _deactivating.Dispose();
 
     public async Task<UploadSessionSnapshot> CreateAsync(CreateSessionCommand command)
     {
@@ -183,7 +197,7 @@ public sealed partial class UploadSessionGrain(
 
     private void EnsureUploadRunning()
     {
-        if (State.Status == SessionStatus.Uploading && !_accepting && _upload is null or { IsCompleted: true })
+        if (State.Status == SessionStatus.Uploading && !_accepting && !_deactivating.IsCancellationRequested && _upload is null or { IsCompleted: true })
         {
             _upload = UploadAsync();
         }
@@ -202,7 +216,7 @@ public sealed partial class UploadSessionGrain(
                 {
                     var asset = await documentStore.StoreAsync(
                         new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
-                        CancellationToken.None);
+                        _deactivating.Token);
                     LogStored(Id, asset.PublicId, State.Attempts);
                     await FinishAsync(State with { Status = SessionStatus.Uploaded, Storage = asset, Error = null });
                 }
@@ -213,7 +227,7 @@ public sealed partial class UploadSessionGrain(
                     LogTransientFailure(Id, State.Attempts, ex.Code, delay);
                     Update(State with { Error = new SessionError(ex.Code, ex.Message) });
                     await SaveAsync();
-                    await Task.Delay(delay, timeProvider);
+                    await Task.Delay(delay, timeProvider, _deactivating.Token);
                 }
                 catch (DocumentStoreException ex)
                 {
@@ -221,6 +235,10 @@ public sealed partial class UploadSessionGrain(
                     await FinishAsync(State with { Status = SessionStatus.Failed, Error = new SessionError(ex.Code, ex.Message) });
                 }
             }
+        }
+        catch (OperationCanceledException) when (_deactivating.IsCancellationRequested)
+        {
+            LogHandedOver(Id);
         }
         catch (Exception ex)
         {

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace UploadProxy.Grains.Staging;
 
 /// <summary>Staging on the local disk, for the one-machine mode: one file per committed document, fsynced before commit returns.</summary>
-public sealed partial class FileSystemStagingStore : IDocumentStagingStore
+public sealed class FileSystemStagingStore : IDocumentStagingStore
 {
     private const int BufferSize = 64 * 1024;
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
     private readonly string _root;
     private readonly string _incoming;
 
@@ -15,10 +14,13 @@ public sealed partial class FileSystemStagingStore : IDocumentStagingStore
         _incoming = Path.Combine(_root, "incoming");
         Directory.CreateDirectory(_incoming);
 
-        // One process owns this folder: a partial file left here was cut off by a crash before its commit.
+        // A partial file nobody has written to for an hour was cut off by a crash before its commit.
         foreach (var partial in Directory.EnumerateFiles(_incoming, "*.part"))
         {
-            File.Delete(partial);
+            if (File.GetLastWriteTimeUtc(partial) < DateTime.UtcNow - AbandonedAfter)
+            {
+                File.Delete(partial);
+            }
         }
     }
 
@@ -51,14 +53,9 @@ public sealed partial class FileSystemStagingStore : IDocumentStagingStore
     }
 
     private string PathOf(string stagingKey) =>
-        StagingKeyFormat().IsMatch(stagingKey)
+        StagingKeys.IsValid(stagingKey)
             ? Path.Combine(_root, stagingKey + ".pdf")
             : throw new ArgumentException("Not a staging key.", nameof(stagingKey));
-
-    internal static string KeyOf(string sessionId, string sha256) => $"{sessionId}-{sha256}";
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{22}-[0-9a-f]{64}$")]
-    private static partial Regex StagingKeyFormat();
 
     private sealed class Writer(FileSystemStagingStore store, string sessionId, string partialPath, FileStream stream) : IStagingWriter
     {
@@ -71,7 +68,7 @@ public sealed partial class FileSystemStagingStore : IDocumentStagingStore
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
-            var key = KeyOf(sessionId, sha256);
+            var key = StagingKeys.For(sessionId, sha256);
             File.Move(partialPath, store.PathOf(key), overwrite: true);
             _committed = true;
             return key;

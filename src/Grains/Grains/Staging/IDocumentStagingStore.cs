@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace UploadProxy.Grains.Staging;
 
 /// <summary>
@@ -28,3 +30,14 @@ public interface IStagingWriter : IAsyncDisposable
 
 public sealed class StagedDocumentMissingException(string stagingKey)
     : Exception($"The staged document '{stagingKey}' is missing.");
+
+/// <summary>A staged document's key: its session and its SHA-256, so a retry of the same bytes lands on the same key.</summary>
+public static partial class StagingKeys
+{
+    public static string For(string sessionId, string sha256) => $"{sessionId}-{sha256}";
+
+    public static bool IsValid(string stagingKey) => Format().IsMatch(stagingKey);
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{22}-[0-9a-f]{64}$")]
+    private static partial Regex Format();
+}

@@ -1,0 +1,35 @@
+-- 05-uploadproxy-staging.sql
+--
+-- UploadProxy's own tables for staged document bytes (not used by Orleans).
+--   staged_document_chunks  the bytes of a staged upload, split into
+--                           numbered chunks (chunk_index 0, 1, 2, ...).
+--   staged_documents        one row per staged document once it has been
+--                           committed: owning session, SHA-256 and length of
+--                           the reassembled bytes.
+-- Deliberately no foreign key between them: chunks are written (under a
+-- temporary key, then re-keyed) before the document row exists.
+-- Safe to re-run.
+
+CREATE TABLE IF NOT EXISTS staged_document_chunks
+(
+    staging_key text    NOT NULL,
+    chunk_index integer NOT NULL,
+    data        bytea   NOT NULL,
+    PRIMARY KEY (staging_key, chunk_index)
+);
+
+CREATE TABLE IF NOT EXISTS staged_documents
+(
+    staging_key  text        NOT NULL PRIMARY KEY,
+    session_id   text        NOT NULL,
+    sha256       text        NOT NULL,
+    length       bigint      NOT NULL,
+    committed_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Lookups / clean-up of everything staged by one upload session.
+CREATE INDEX IF NOT EXISTS staged_documents_session_ix
+    ON staged_documents (session_id);
+
+COMMENT ON TABLE staged_document_chunks IS 'UploadProxy: staged document bytes, one row per chunk.';
+COMMENT ON TABLE staged_documents IS 'UploadProxy: committed staged documents (session, SHA-256, length).';

@@ -1,0 +1,15 @@
+using UploadProxy.Grains.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddUploadProxyEnvironment();
+if (builder.Configuration.GetClusterHostingOptions().Clustering != ClusteringMode.AdoNet)
+{
+    Console.Error.WriteLine("A separate silo joins a PostgreSQL cluster: set Cluster__Clustering=AdoNet and Cluster__ConnectionString. " +
+        "For one machine, run the gateway alone: it hosts its own silo.");
+    return 2;
+}
+
+builder.Services.AddUploadProxyServices(builder.Configuration);
+builder.UseOrleans(silo => silo.UseUploadProxySilo(builder.Configuration));
+await builder.Build().RunAsync();
+return 0;

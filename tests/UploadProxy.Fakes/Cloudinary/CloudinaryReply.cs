@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace UploadProxy.Fakes.Cloudinary;
+
+/// <summary>An answer of the Upload API, with the bodies Cloudinary gives.</summary>
+internal sealed class CloudinaryReply
+{
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    // Cloudinary does not escape '&' or '\'' in its JSON; neither does the fake, so strings to sign stay readable.
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly string _contentType;
+    private readonly byte[] _body;
+
+    private CloudinaryReply(int statusCode, string contentType, byte[] body, string? rejection)
+    {
+        StatusCode = statusCode;
+        _contentType = contentType;
+        _body = body;
+        Rejection = rejection;
+    }
+
+    public int StatusCode { get; }
+
+    /// <summary>Why the request was refused; null when it was not.</summary>
+    public string? Rejection { get; }
+
+    /// <summary>The answer to a chunk that does not complete its file.</summary>
+    public static CloudinaryReply NotDone { get; } =
+        new(StatusCodes.Status200OK, JsonContentType, Json(w => w.WriteBoolean("done", false)), null);
+
+    public static CloudinaryReply Error(int statusCode, string message) =>
+        new(statusCode, JsonContentType, Json(w =>
+        {
+            w.WriteStartObject("error");
+            w.WriteString("message", message);
+            w.WriteEndObject();
+        }), message);
+
+    /// <summary>A 5xx of the load balancer in front of Cloudinary: an HTML page, not JSON.</summary>
+    public static CloudinaryReply LoadBalancerPage(int statusCode, string message)
+    {
+        var title = $"{statusCode} {ReasonPhrases.GetReasonPhrase(statusCode)}".TrimEnd();
+        var page = $"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<p>{WebUtility.HtmlEncode(message)}</p>\r\n</body>\r\n</html>\r\n";
+        return new CloudinaryReply(statusCode, "text/html", Encoding.UTF8.GetBytes(page), message);
+    }
+
+    public static CloudinaryReply Uploaded(StoreOutcome outcome, CloudinaryAccount account)
+    {
+        var (stored, overwritten, existing) = outcome;
+        var asset = stored.Asset;
+        return new CloudinaryReply(StatusCodes.Status200OK, JsonContentType, Json(w =>
+        {
+            w.WriteString("asset_id", asset.AssetId);
+            w.WriteString("public_id", asset.PublicId);
+            w.WriteNumber("version", asset.Version);
+            w.WriteString("version_id", stored.VersionId);
+            w.WriteString("signature", CloudinarySigning.ResponseSignature(asset.PublicId, asset.Version, account.ApiSecret));
+            w.WriteString("resource_type", stored.ResourceType);
+            w.WriteString("created_at", stored.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteStartArray("tags");
+            foreach (var tag in stored.Tags)
+            {
+                w.WriteStringValue(tag);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("bytes", asset.Bytes);
+            w.WriteString("type", "upload");
+            w.WriteString("etag", stored.Etag);
+            w.WriteBoolean("placeholder", false);
+            // The fake has no TLS: both URLs are the plain-HTTP one it serves.
+            w.WriteString("url", asset.SecureUrl);
+            w.WriteString("secure_url", asset.SecureUrl);
+            w.WriteString("asset_folder", stored.AssetFolder);
+            w.WriteString("display_name", asset.PublicId[(asset.PublicId.LastIndexOf('/') + 1)..]);
+            if (existing)
+            {
+                w.WriteBoolean("existing", true);
+            }
+
+            if (overwritten)
+            {
+                w.WriteBoolean("overwritten", true);
+            }
+
+            w.WriteString("original_filename", stored.OriginalFilename);
+            w.WriteString("api_key", account.ApiKey);
+        }), null);
+    }
+
+    public async Task WriteAsync(HttpResponse response)
+    {
+        response.StatusCode = StatusCode;
+        response.ContentType = _contentType;
+        response.ContentLength = _body.Length;
+        if (StatusCode is 420 or StatusCodes.Status429TooManyRequests)
+        {
+            response.Headers.RetryAfter = "1";
+        }
+
+        await response.Body.WriteAsync(_body);
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> writeProperties)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

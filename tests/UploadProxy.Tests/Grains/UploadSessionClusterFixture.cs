@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using UploadProxy.Fakes;
+using UploadProxy.Grains;
+using UploadProxy.Grains.Hosting;
+using UploadProxy.Grains.Staging;
+using UploadProxy.Tests.Support;
+
+namespace UploadProxy.Tests.Grains;
+
+/// <summary>Two silos sharing the embedded store and the staging folder, storing on the fake Cloudinary.</summary>
+public sealed class UploadSessionClusterFixture : IAsyncLifetime
+{
+    private string _dataDirectory = null!;
+
+    public FakeCloudinaryServer Cloudinary { get; private set; } = null!;
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public FileSystemStagingStore Staging { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cloudinary = await FakeCloudinaryServer.StartAsync();
+        _dataDirectory = TestSettings.NewDataDirectory();
+        var settings = TestSettings.Standalone(_dataDirectory).WithCloudinary(Cloudinary);
+        Staging = new FileSystemStagingStore(Path.Combine(_dataDirectory, "staging"));
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(settings);
+            host.Services.AddUploadProxyServices(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) => silo.AddEmbeddedPersistence());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>Stages a document the way the gateway does before it calls the session.</summary>
+    public async Task<StagedDocument> StageAsync(string sessionId, byte[] document)
+    {
+        await using var writer = await Staging.BeginAsync(sessionId, CancellationToken.None);
+        await writer.Content.WriteAsync(document);
+        var sha256 = SamplePdf.Sha256(document);
+        var key = await writer.CommitAsync(sha256, CancellationToken.None);
+        return new StagedDocument(sha256, document.Length, key, "scan.pdf");
+    }
+
+    public bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Cloudinary.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+}

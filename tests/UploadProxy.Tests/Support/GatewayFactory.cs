@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace UploadProxy.Tests.Support;
+
+/// <summary>The real gateway with its in-process silo, configured through the same settings a user gives.</summary>
+public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public string DataDirectory => settings["Standalone:DataDirectory"]!;
+
+    public IEnumerable<string> StagedFiles =>
+        Directory.Exists(Path.Combine(DataDirectory, "staging"))
+            ? Directory.EnumerateFiles(Path.Combine(DataDirectory, "staging"), "*", SearchOption.AllDirectories)
+            : [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a stopping host; the temp folder is cleaned by the OS.
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using UploadProxy.Grains.Hosting;
+
+namespace UploadProxy.Tests.Unit;
+
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public void The_original_apps_cloudinary_url_fills_the_cloudinary_section()
+    {
+        var values = UploadProxyConfiguration.ReadEnvironment(name => name == "CLOUDINARY_URL" ? "cloudinary://1234:s3cr%40t@my-cloud" : null);
+
+        Assert.Equal("my-cloud", values["Cloudinary:CloudName"]);
+        Assert.Equal("1234", values["Cloudinary:ApiKey"]);
+        Assert.Equal("s3cr@t", values["Cloudinary:ApiSecret"]);
+    }
+
+    [Fact]
+    public void The_original_apps_separate_names_work_unchanged()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["CLOUDINARY_CLOUD_NAME"] = "cloud",
+            ["CLOUDINARY_API_KEY"] = "key",
+            ["CLOUDINARY_API_SECRET"] = "secret",
+            ["UPLOADPROXY_MAX_DOCUMENT_BYTES"] = "1000",
+        };
+
+        var values = UploadProxyConfiguration.ReadEnvironment(name => environment.GetValueOrDefault(name));
+
+        Assert.Equal("cloud", values["Cloudinary:CloudName"]);
+        Assert.Equal("secret", values["Cloudinary:ApiSecret"]);
+        Assert.Equal("1000", values["Gateway:MaxDocumentBytes"]);
+    }
+
+    [Fact]
+    public void A_malformed_cloudinary_url_is_refused_without_echoing_the_secret()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            UploadProxyConfiguration.ReadEnvironment(name => name == "CLOUDINARY_URL" ? "https://key:topsecret@cloud" : null));
+
+        Assert.DoesNotContain("topsecret", error.Message);
+    }
+}
