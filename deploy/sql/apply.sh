@@ -19,21 +19,26 @@ connection="$1"
 command -v psql >/dev/null 2>&1 || { echo "apply.sh: psql not found on PATH" >&2; exit 2; }
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Byte-wise order of the file names (01-, 02-, ...), whatever the locale.
+files=()
 shopt -s nullglob
-files=("$script_dir"/*.sql)   # glob expansion is sorted: 01-, 02-, ...
+candidates=("$script_dir"/*.sql)
 shopt -u nullglob
+if [[ ${#candidates[@]} -gt 0 ]]; then
+    mapfile -d '' files < <(printf '%s\0' "${candidates[@]}" | LC_ALL=C sort -z)
+fi
 if [[ ${#files[@]} -eq 0 ]]; then
     echo "apply.sh: no .sql files in $script_dir" >&2
     exit 2
 fi
 
-# Build the psql driver: announce each file, then include it. Single quotes
-# inside a path are doubled, which is how psql escapes them in arguments.
+# Build the psql driver: announce each file, then include it. Arguments of
+# psql meta-commands are single-quoted; a quote inside is written twice.
+psql_quote() { local s="${1//\'/\'\'}"; printf "'%s'" "$s"; }
 driver=$'SET client_min_messages = warning;\n'
 for f in "${files[@]}"; do
-    quoted="${f//\'/\'\'}"
-    driver+="\\echo applying $(basename "$f")"$'\n'
-    driver+="\\i '$quoted'"$'\n'
+    driver+="\\echo $(psql_quote "applying $(basename "$f")")"$'\n'
+    driver+="\\i $(psql_quote "$f")"$'\n'
 done
 
 echo "apply.sh: applying ${#files[@]} file(s) from $script_dir"
@@ -43,7 +48,7 @@ printf '%s' "$driver" | psql --dbname="$connection" \
     -v ON_ERROR_STOP=1 --file=- || status=$?
 
 if [[ $status -ne 0 ]]; then
-    echo "apply.sh: FAILED (psql exit $status); the transaction was rolled back, nothing was applied" >&2
+    echo "apply.sh: FAILED (psql exit $status); nothing was committed" >&2
     exit "$status"
 fi
 echo "apply.sh: done, applied: $(for f in "${files[@]}"; do printf '%s ' "$(basename "$f")"; done)"

@@ -13,7 +13,8 @@ internal sealed partial class ApiExceptionHandler(IOptions<GatewayOptions> optio
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblems.DocumentTooLarge(options.Value.MaxDocumentBytes),
             BadHttpRequestException bad => ApiProblems.InvalidRequest(bad.Message),
-            OrleansException or TimeoutException => ApiProblems.ClusterUnavailable(),
+            // A database the cluster depends on (staging, state) is down: the same answer as no silo, retry later.
+            OrleansException or TimeoutException or System.Data.Common.DbException => ApiProblems.ClusterUnavailable(),
             _ => null,
         };
         if (result is null)

@@ -108,24 +108,5 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
         return (session, await fixture.StageAsync(id, pdf), pdf);
     }
 
-    /// <summary>Waits the way the gateway does: short calls, retried while a lost silo's sessions move.</summary>
-    private static async Task<UploadSessionSnapshot> WaitAsync(IUploadSessionGrain session)
-    {
-        using var patience = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            try
-            {
-                var snapshot = await session.WaitWhileUploadingAsync(TimeSpan.FromSeconds(5));
-                if (snapshot!.Status != SessionStatus.Uploading || patience.IsCancellationRequested)
-                {
-                    return snapshot;
-                }
-            }
-            catch (OrleansException) when (!patience.IsCancellationRequested)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
+    private static Task<UploadSessionSnapshot> WaitAsync(IUploadSessionGrain session) => SessionWaits.UntilSettledAsync(session, Patience);
 }

@@ -19,6 +19,9 @@ public static class UploadProxyHostingExtensions
 {
     private const string AdoNetInvariant = "Npgsql";
 
+    /// <summary>Orleans' failure detection settings (ProbeTimeout, NumMissedProbesLimit, …), which bound how fast a dead silo's sessions move.</summary>
+    private const string MembershipSection = "Cluster:Membership";
+
     public static ClusterHostingOptions GetClusterHostingOptions(this IConfiguration configuration) =>
         configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
 
@@ -94,21 +97,28 @@ public static class UploadProxyHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
         silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedAddress is not null);
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = AdoNetInvariant;
             options.ConnectionString = cluster.ConnectionString;
         });
+        return silo.AddPostgresPersistence(cluster.ConnectionString!);
+    }
+
+    /// <summary>Grain state and reminders in PostgreSQL through Orleans' own ADO.NET providers.</summary>
+    public static ISiloBuilder AddPostgresPersistence(this ISiloBuilder silo, string connectionString)
+    {
         silo.AddAdoNetGrainStorage(StorageNames.Sessions, options =>
         {
             options.Invariant = AdoNetInvariant;
-            options.ConnectionString = cluster.ConnectionString;
+            options.ConnectionString = connectionString;
         });
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = AdoNetInvariant;
-            options.ConnectionString = cluster.ConnectionString;
+            options.ConnectionString = connectionString;
         });
         return silo;
     }

@@ -1,0 +1,69 @@
+using Npgsql;
+using UploadProxy.Grains;
+using UploadProxy.Grains.Staging;
+using UploadProxy.Tests.Support;
+
+namespace UploadProxy.Tests.Cluster;
+
+public sealed class PostgresStagingStoreTests : IAsyncLifetime
+{
+    private NpgsqlDataSource _dataSource = null!;
+    private PostgresStagingStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.SharedAsync();
+        _dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
+        _store = new PostgresStagingStore(_dataSource);
+    }
+
+    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+
+    [Fact]
+    public async Task A_committed_document_reads_back_whole_and_from_any_offset()
+    {
+        var pdf = SamplePdf.Create(minimumBytes: (int)(2.5 * PostgresStagingStore.ChunkSize), seed: 1);
+        var key = await StageAsync(pdf);
+
+        Assert.Equal(pdf, await ReadAsync(key, 0));
+        var offset = PostgresStagingStore.ChunkSize + 12345;
+        Assert.Equal(pdf[offset..], await ReadAsync(key, offset));
+    }
+
+    [Fact]
+    public async Task Bytes_written_without_commit_leave_nothing_behind()
+    {
+        await using (var writer = await _store.BeginAsync(SessionId.New(), CancellationToken.None))
+        {
+            await writer.Content.WriteAsync(SamplePdf.Create(minimumBytes: 3 * PostgresStagingStore.ChunkSize));
+        }
+
+        await using var count = _dataSource.CreateCommand("SELECT count(*) FROM staged_document_chunks");
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_deleted_document_is_missing()
+    {
+        var key = await StageAsync(SamplePdf.Create(seed: 2));
+
+        await _store.DeleteAsync(key, CancellationToken.None);
+
+        await Assert.ThrowsAsync<StagedDocumentMissingException>(() => _store.OpenReadAsync(key, 0, CancellationToken.None));
+    }
+
+    private async Task<string> StageAsync(byte[] document)
+    {
+        await using var writer = await _store.BeginAsync(SessionId.New(), CancellationToken.None);
+        await writer.Content.WriteAsync(document);
+        return await writer.CommitAsync(SamplePdf.Sha256(document), CancellationToken.None);
+    }
+
+    private async Task<byte[]> ReadAsync(string key, long offset)
+    {
+        await using var stream = await _store.OpenReadAsync(key, offset, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+}
