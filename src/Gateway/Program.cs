@@ -4,7 +4,8 @@ using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Sessions;
 using UploadProxy.Grains.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and static assets come from beside the binary; the data folder stays relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddUploadProxyEnvironment();
 builder.AddUploadProxyGateway();
 

@@ -1,6 +1,6 @@
 using UploadProxy.Grains.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddUploadProxyEnvironment();
 if (builder.Configuration.GetClusterHostingOptions().Clustering != ClusteringMode.AdoNet)
 {

@@ -1,4 +1,5 @@
 using UploadProxy.Fakes.Cloudinary;
+using UploadProxy.Fakes.Notion;
 
 namespace UploadProxy.Fakes;
 
@@ -8,12 +9,14 @@ internal static class Program
     public static async Task<int> Main(string[] args) => args switch
     {
         ["cloudinary", .. var options] => await CloudinaryCommand.RunAsync(options),
+        ["notion", .. var options] => await NotionCommand.RunAsync(options),
         _ => Usage(),
     };
 
     private static int Usage()
     {
         Console.Error.WriteLine($"Usage: UploadProxy.Fakes {CloudinaryCommand.Usage}");
+        Console.Error.WriteLine($"       UploadProxy.Fakes {NotionCommand.Usage}");
         return 2;
     }
 }

@@ -48,6 +48,9 @@ internal sealed partial class CloudinaryApi(
     {
         routes.MapPost("/v1_1/{cloudName}/{resourceType}/upload", ReceiveUploadAsync);
         routes.MapGet("/{cloudName}/{resourceType}/upload/{**path}", DeliverAsync);
+
+        // Not Cloudinary's: lets scripts and benchmarks that run the fake as a process check what it stored.
+        routes.MapGet("/_fake/assets", () => TypedResults.Ok(assets.Snapshot()));
     }
 
     /// <summary>Called once Kestrel has its port: secure URLs are built from it.</summary>
