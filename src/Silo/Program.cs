@@ -10,6 +10,14 @@ if (builder.Configuration.GetClusterHostingOptions().Clustering != ClusteringMod
 }
 
 builder.Services.AddUploadProxyServices(builder.Configuration);
-builder.UseOrleans(silo => silo.UseUploadProxySilo(builder.Configuration));
+builder.UseOrleans(silo =>
+{
+    silo.UseUploadProxySilo(builder.Configuration);
+    if (builder.Configuration.GetClusterHostingOptions().Kubernetes)
+    {
+        // Takes the cluster identity from the pod's labels and the endpoint from its IP, over the settings above.
+        silo.UseKubernetesHosting();
+    }
+});
 await builder.Build().RunAsync();
 return 0;

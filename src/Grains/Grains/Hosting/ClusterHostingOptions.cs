@@ -36,6 +36,9 @@ public sealed class ClusterHostingOptions : IValidatableObject
     /// <summary>The address other silos and clients reach this silo at; loopback when unset.</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>On Kubernetes, the silo takes its identity and address from its pod (Microsoft.Orleans.Hosting.Kubernetes).</summary>
+    public bool Kubernetes { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Clustering == ClusteringMode.AdoNet && string.IsNullOrWhiteSpace(ConnectionString))
