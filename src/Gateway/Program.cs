@@ -1,6 +1,7 @@
 using UploadProxy.Gateway;
 using UploadProxy.Gateway.Documents;
 using UploadProxy.Gateway.Health;
+using UploadProxy.Gateway.Notion;
 using UploadProxy.Gateway.Sessions;
 using UploadProxy.Grains.Hosting;
 
@@ -15,6 +16,16 @@ app.MapOpenApi();
 app.MapUploadSessionsApi();
 app.MapLocalDocuments();
 app.MapHealthApi();
-app.Run();
+
+if (args is [NotionSetupCommand.Name, ..])
+{
+    await app.StartAsync();
+    var exitCode = await NotionSetupCommand.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+    await app.StopAsync();
+    return exitCode;
+}
+
+await app.RunAsync();
+return 0;
 
 public partial class Program;

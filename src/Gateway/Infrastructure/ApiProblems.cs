@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using UploadProxy.Gateway.Sessions;
+using UploadProxy.Grains;
 
 namespace UploadProxy.Gateway;
 
@@ -12,6 +13,9 @@ internal static class ApiProblems
 
     public static ProblemHttpResult SessionConflict() => Problem(StatusCodes.Status409Conflict, "session_conflict",
         "The session already holds another document.", "Other bytes were sent to a session that already has a document; open a new session for them.");
+
+    public static ProblemHttpResult NothingToRetry(NotionLinkStatus status) => Problem(StatusCodes.Status409Conflict, "session_conflict",
+        "Nothing to retry.", $"Only a session whose Notion linking failed can be retried; its linking is {status.ToString().ToLowerInvariant()}.");
 
     public static ProblemHttpResult SessionExpired() => Problem(StatusCodes.Status410Gone, "session_expired",
         "The upload session has expired.", "No document was sent before the session expired; open a new session.");

@@ -39,6 +39,10 @@ internal static partial class UploadSessionsApi
             .WithName("GetUploadSession")
             .WithSummary("Returns the session as it stands now");
 
+        api.MapPost("/retry/{id}", RetryLinkAsync)
+            .WithName("RetryNotionLink")
+            .WithSummary("Runs Notion linking again after it failed for good");
+
         return app;
     }
 
@@ -160,6 +164,18 @@ internal static partial class UploadSessionsApi
         }
 
         return TypedResults.Ok(SessionResource.From(session, request));
+    }
+
+    private static async Task<Results<Accepted<SessionResource>, ProblemHttpResult>> RetryLinkAsync(string id, HttpRequest request, IGrainFactory grains)
+    {
+        if (!SessionId.IsValid(id) || await grains.GetGrain<IUploadSessionGrain>(id).RetryLinkAsync() is not { } session)
+        {
+            return ApiProblems.SessionNotFound();
+        }
+
+        return session.Notion.Status == NotionLinkStatus.Pending
+            ? TypedResults.Accepted(InfoPath(id), SessionResource.From(session, request))
+            : ApiProblems.NothingToRetry(session.Notion.Status);
     }
 
     /// <summary>Waits in short grain calls, so no call nears Orleans' response timeout and a lost silo only costs a retry.</summary>

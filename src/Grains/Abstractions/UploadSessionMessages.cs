@@ -112,4 +112,7 @@ public sealed record UploadSessionSnapshot
 
     /// <summary>The public id planned before any upload, so that a retry overwrites the same asset.</summary>
     [Id(15)] public string? PublicId { get; init; }
+
+    /// <summary>Pages of the PDF, where it could be read.</summary>
+    [Id(16)] public int? PageCount { get; init; }
 }

@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Polly;
 using UploadProxy.Grains.Cloudinary;
+using UploadProxy.Grains.Notion;
 using UploadProxy.Grains.Persistence;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Grains.Staging;
@@ -39,7 +40,9 @@ public static class UploadProxyHostingExtensions
                 reminders.MinimumReminderPeriod = sessions.Value.RecoveryInterval;
             }
         });
+        services.AddOptions<NotionOptions>().Bind(configuration.GetSection(NotionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddNotionClient();
 
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.AdoNet)
@@ -86,6 +89,11 @@ public static class UploadProxyHostingExtensions
     /// <summary>Joins the cluster the configuration names: the one-machine mode, or PostgreSQL through Orleans' ADO.NET providers.</summary>
     public static ISiloBuilder UseUploadProxySilo(this ISiloBuilder silo, IConfiguration configuration)
     {
+        if ((configuration.GetSection(NotionOptions.SectionName).Get<NotionOptions>() ?? new NotionOptions()).IsConfigured)
+        {
+            silo.Services.AddHostedService<NotionSchemaReport>();
+        }
+
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.Localhost)
         {
@@ -147,6 +155,54 @@ public static class UploadProxyHostingExtensions
         silo.Services.AddSingleton<IReminderTable, SqliteReminderTable>();
         silo.AddReminders();
         return silo;
+    }
+
+    private static void AddNotionClient(this IServiceCollection services)
+    {
+        services.AddSingleton<NotionClient>();
+        services.AddSingleton<NotionSchemaCheck>();
+        services.AddTransient<NotionRateGateHandler>();
+        var notion = services.AddHttpClient(NotionClient.HttpClientName, (sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<NotionOptions>>().Value;
+                client.BaseAddress = new Uri(options.BaseUrl.AbsoluteUri.TrimEnd('/') + "/");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.Token);
+                client.DefaultRequestHeaders.Add("Notion-Version", options.Version);
+            });
+        notion.AddResilienceHandler("notion", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<NotionOptions>>().Value;
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    ShouldHandle = args => ValueTask.FromResult(IsSafeNotionRetry(args.Outcome, args.Context.GetRequestMessage())),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromSeconds(1),
+                });
+                pipeline.AddTimeout(options.AttemptTimeout);
+            });
+
+        // Inside the retry: every attempt, retries included, waits for its slot in the cluster-wide schedule.
+        notion.AddHttpMessageHandler<NotionRateGateHandler>();
+    }
+
+    /// <summary>
+    /// Transport retries for Notion: any transient failure of a read, but a page create only when Notion surely did
+    /// not carry it out (429, 529, 409); the session looks a row up before creating it again in the other cases.
+    /// </summary>
+    private static bool IsSafeNotionRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
+    {
+        var status = (int?)outcome.Result?.StatusCode;
+        if (status is 409 or 429 or 529)
+        {
+            return true;
+        }
+
+        return request?.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath.EndsWith("/v1/pages", StringComparison.Ordinal) != true
+            ? HttpClientResiliencePredicates.IsTransient(outcome)
+            : false;
     }
 
     private static IPAddress AdvertisedAddress(ClusterHostingOptions cluster) =>

@@ -16,9 +16,24 @@ public sealed partial class UploadSessionGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} failed for good ({Code}): {Message}")]
     private partial void LogFailed(string sessionId, string code, string message);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} upload stopped for deactivation; the next activation resumes it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} linked as Notion page {PageId}")]
+    private partial void LogLinked(string sessionId, string pageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} adopted the Notion page {PageId} an earlier attempt created")]
+    private partial void LogRowAdopted(string sessionId, string pageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} Notion request failed transiently ({Code}); retrying in {Delay}")]
+    private partial void LogNotionTransientFailure(string sessionId, string code, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} Notion linking refused ({Code}): {Message}")]
+    private partial void LogNotionRejected(string sessionId, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} Notion linking retried by request")]
+    private partial void LogLinkRetried(string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} work stopped for deactivation; the next activation resumes it")]
     private partial void LogHandedOver(string sessionId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} upload interrupted; the recovery reminder resumes it")]
-    private partial void LogUploadInterrupted(Exception exception, string sessionId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} work interrupted; the recovery reminder resumes it")]
+    private partial void LogWorkInterrupted(Exception exception, string sessionId);
 }

@@ -2,55 +2,67 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using UploadProxy.Grains.Cloudinary;
+using UploadProxy.Grains.Documents;
+using UploadProxy.Grains.Hosting;
+using UploadProxy.Grains.Notion;
 using UploadProxy.Grains.Staging;
 using UploadProxy.Grains.Storage;
 
 namespace UploadProxy.Grains.Sessions;
 
 /// <summary>
-/// One upload session. The grain is reentrant so that <see cref="GetAsync"/> and waiting callers are answered while
-/// an upload is in flight; state writes are chained (see <see cref="SaveAsync"/>) because the storage provider
-/// refuses overlapping writes of one grain. A durable reminder resumes an unfinished upload wherever the session
-/// is activated next, after a crash or a lost silo.
+/// One upload session: it stores its document, then links it as a Notion row. The grain is reentrant so that
+/// <see cref="GetAsync"/> and waiting callers are answered while that work is in flight; state writes are chained
+/// (see <see cref="SaveAsync"/>) because the storage provider refuses overlapping writes of one grain. A durable
+/// reminder resumes unfinished work wherever the session is activated next, after a crash or a lost silo.
 /// </summary>
 [Reentrant]
 public sealed partial class UploadSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<UploadSessionState> session,
     IDocumentStore documentStore,
     IDocumentStagingStore staging,
+    NotionClient notion,
     IOptions<SessionOptions> sessionOptions,
     IOptions<CloudinaryOptions> cloudinaryOptions,
+    IOptions<NotionOptions> notionOptions,
+    IOptions<StandaloneOptions> standaloneOptions,
     TimeProvider timeProvider,
     ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IDisposable
 {
     private const string RecoveryReminder = "resume-upload";
 
     private readonly SessionOptions _options = sessionOptions.Value;
-    private Task _pendingWrite = Task.CompletedTask;
-    private Task? _upload;
-    private bool _accepting;
+    private readonly NotionOptions _notion = notionOptions.Value;
     private readonly CancellationTokenSource _deactivating = new();
+    private Task _pendingWrite = Task.CompletedTask;
+    private Task? _work;
+    private bool _accepting;
+    private int _failures;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string Id => this.GetPrimaryKeyString();
 
     private UploadSessionState State => session.State;
 
+    private bool HasWork =>
+        State.Status == SessionStatus.Uploading
+        || (State.Status == SessionStatus.Uploaded && State.Notion.Status == NotionLinkStatus.Pending);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A session activated while uploading was cut off (crash, lost silo, deactivation): resume at once.
-        EnsureUploadRunning();
+        // A session activated with work left was cut off (crash, lost silo, deactivation): resume at once.
+        EnsureWorkRunning();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // A graceful hand-over (silo shutdown, rebalancing): stop the upload where it is; the state still says
-        // uploading, so the next activation resumes it.
+        // A graceful hand-over (silo shutdown, rebalancing): stop where the work is; the persisted state says what
+        // is left, so the next activation resumes it.
         await _deactivating.CancelAsync();
-        if (_upload is { } upload)
+        if (_work is { } work)
         {
-            await upload.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
+            await work.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
         }
     }
 
@@ -73,6 +85,7 @@ public sealed partial class UploadSessionGrain(
             BatchId = command.BatchId,
             Metadata = new Dictionary<string, string>(command.Metadata),
             PublicIdPrefix = DocumentNames.NewPublicIdPrefix(now),
+            Notion = _notion.IsConfigured ? new NotionLink(NotionLinkStatus.Pending, null, null) : NotionLink.Disabled,
             CreatedTime = now,
             UpdatedTime = now,
             ExpiryTime = now + _options.PendingLifetime,
@@ -135,7 +148,7 @@ public sealed partial class UploadSessionGrain(
         {
             // The reminder is registered before the write: if this silo dies after the write, the reminder finds
             // the session uploading and resumes it; if it dies before, the reminder finds it pending and goes away.
-            await this.RegisterOrUpdateReminder(RecoveryReminder, _options.RecoveryInterval, _options.RecoveryInterval);
+            await RegisterRecoveryAsync();
             await SaveAsync();
         }
         catch
@@ -150,7 +163,7 @@ public sealed partial class UploadSessionGrain(
         }
 
         LogAccepted(Id, document.Length, State.PublicId!);
-        EnsureUploadRunning();
+        EnsureWorkRunning();
         return new SendResult(SendOutcome.Accepted, Snapshot(), StagedBytesInUse: true);
     }
 
@@ -164,7 +177,7 @@ public sealed partial class UploadSessionGrain(
         using var timeout = new CancellationTokenSource(maxWait, timeProvider);
         while (State.Status == SessionStatus.Uploading && !timeout.IsCancellationRequested)
         {
-            EnsureUploadRunning();
+            EnsureWorkRunning();
             try
             {
                 await _changed.Task.WaitAsync(timeout.Token);
@@ -178,6 +191,25 @@ public sealed partial class UploadSessionGrain(
         return Snapshot();
     }
 
+    public async Task<UploadSessionSnapshot?> RetryLinkAsync()
+    {
+        if (!session.RecordExists)
+        {
+            return null;
+        }
+
+        if (State.Status == SessionStatus.Uploaded && State.Notion.Status == NotionLinkStatus.Failed)
+        {
+            Update(State with { Notion = new NotionLink(NotionLinkStatus.Pending, null, null), Error = null });
+            await RegisterRecoveryAsync();
+            await SaveAsync();
+            LogLinkRetried(Id);
+            EnsureWorkRunning();
+        }
+
+        return Snapshot();
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RecoveryReminder)
@@ -185,9 +217,9 @@ public sealed partial class UploadSessionGrain(
             return;
         }
 
-        if (State.Status == SessionStatus.Uploading)
+        if (HasWork)
         {
-            EnsureUploadRunning();
+            EnsureWorkRunning();
         }
         else
         {
@@ -195,44 +227,28 @@ public sealed partial class UploadSessionGrain(
         }
     }
 
-    private void EnsureUploadRunning()
+    private void EnsureWorkRunning()
     {
-        if (State.Status == SessionStatus.Uploading && !_accepting && !_deactivating.IsCancellationRequested && _upload is null or { IsCompleted: true })
+        if (HasWork && !_accepting && !_deactivating.IsCancellationRequested && _work is null or { IsCompleted: true })
         {
-            _upload = UploadAsync();
+            _work = WorkAsync();
         }
     }
 
-    private async Task UploadAsync()
+    /// <summary>Runs the session's remaining steps, one attempt at a time, until nothing is left or a step failed for good.</summary>
+    private async Task WorkAsync()
     {
         try
         {
-            var failures = 0;
-            while (State.Status == SessionStatus.Uploading)
+            while (HasWork)
             {
-                Update(State with { Attempts = State.Attempts + 1 });
-                await SaveAsync();
-                try
+                if (State.Status == SessionStatus.Uploading)
                 {
-                    var asset = await documentStore.StoreAsync(
-                        new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
-                        _deactivating.Token);
-                    LogStored(Id, asset.PublicId, State.Attempts);
-                    await FinishAsync(State with { Status = SessionStatus.Uploaded, Storage = asset, Error = null });
+                    await UploadOnceAsync();
                 }
-                catch (DocumentStoreException ex) when (ex.IsTransient)
+                else
                 {
-                    failures++;
-                    var delay = Backoff(failures);
-                    LogTransientFailure(Id, State.Attempts, ex.Code, delay);
-                    Update(State with { Error = new SessionError(ex.Code, ex.Message) });
-                    await SaveAsync();
-                    await Task.Delay(delay, timeProvider, _deactivating.Token);
-                }
-                catch (DocumentStoreException ex)
-                {
-                    LogFailed(Id, ex.Code, ex.Message);
-                    await FinishAsync(State with { Status = SessionStatus.Failed, Error = new SessionError(ex.Code, ex.Message) });
+                    await LinkOnceAsync();
                 }
             }
         }
@@ -243,24 +259,177 @@ public sealed partial class UploadSessionGrain(
         catch (Exception ex)
         {
             // Most likely the state store is unreachable. What is persisted is still right; the next activation
-            // reloads it and the reminder resumes the upload.
-            LogUploadInterrupted(ex, Id);
+            // reloads it and the reminder resumes the work.
+            LogWorkInterrupted(ex, Id);
             DeactivateOnIdle();
         }
     }
 
-    private async Task FinishAsync(UploadSessionState finished)
+    private async Task UploadOnceAsync()
+    {
+        Update(State with { Attempts = State.Attempts + 1 });
+        await SaveAsync();
+        try
+        {
+            var asset = await documentStore.StoreAsync(
+                new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
+                _deactivating.Token);
+            LogStored(Id, asset.PublicId, State.Attempts);
+            var summary = _notion.IsConfigured ? await InspectAsync() : null;
+            _failures = 0;
+            await ReleaseStagedBytesAsync(State with
+            {
+                Status = SessionStatus.Uploaded,
+                Storage = asset,
+                Error = null,
+                UploadedTime = timeProvider.GetUtcNow(),
+                PageCount = summary?.PageCount,
+                TextExcerpt = summary?.Text,
+            });
+        }
+        catch (DocumentStoreException ex) when (ex.IsTransient)
+        {
+            var delay = Backoff(++_failures);
+            LogTransientFailure(Id, State.Attempts, ex.Code, delay);
+            Update(State with { Error = new SessionError(ex.Code, ex.Message) });
+            await SaveAsync();
+            await Task.Delay(delay, timeProvider, _deactivating.Token);
+        }
+        catch (DocumentStoreException ex)
+        {
+            LogFailed(Id, ex.Code, ex.Message);
+            await ReleaseStagedBytesAsync(State with { Status = SessionStatus.Failed, Error = new SessionError(ex.Code, ex.Message) });
+        }
+    }
+
+    /// <summary>
+    /// Creates the session's Notion row, exactly once: a create whose outcome is unknown (crash, timeout, lost
+    /// connection) is followed by a lookup, which waits out Notion's index lag before it trusts "not found".
+    /// </summary>
+    private async Task LinkOnceAsync()
+    {
+        var creating = false;
+        try
+        {
+            if (State.NotionCreateAttemptedAt is { } attempted)
+            {
+                var existing = await notion.FindBySessionIdAsync(Id, _deactivating.Token);
+                var trustedFrom = attempted + _notion.QueryIndexLag;
+                if (existing is null && timeProvider.GetUtcNow() < trustedFrom)
+                {
+                    await Task.Delay(trustedFrom - timeProvider.GetUtcNow(), timeProvider, _deactivating.Token);
+                    existing = await notion.FindBySessionIdAsync(Id, _deactivating.Token);
+                }
+
+                if (existing is not null)
+                {
+                    LogRowAdopted(Id, existing.Id);
+                    await LinkedAsync(existing);
+                    return;
+                }
+            }
+
+            Update(State with { NotionCreateAttemptedAt = timeProvider.GetUtcNow() });
+            await SaveAsync();
+            creating = true;
+            await LinkedAsync(await notion.CreatePageAsync(Row(), _deactivating.Token));
+        }
+        catch (NotionException ex) when (ex.IsTransient)
+        {
+            var delay = Backoff(++_failures);
+            LogNotionTransientFailure(Id, ex.Code, delay);
+            Update(State with
+            {
+                Error = new SessionError("notion_unavailable", ex.Message),
+                NotionCreateAttemptedAt = creating && !ex.OutcomeUnknown ? null : State.NotionCreateAttemptedAt,
+            });
+            await SaveAsync();
+            await Task.Delay(delay, timeProvider, _deactivating.Token);
+        }
+        catch (NotionException ex)
+        {
+            LogNotionRejected(Id, ex.Code, ex.Message);
+            notion.ForgetDatabase();
+            Update(State with
+            {
+                Notion = new NotionLink(NotionLinkStatus.Failed, null, null),
+                Error = new SessionError("notion_rejected", ex.Message),
+                NotionCreateAttemptedAt = creating ? null : State.NotionCreateAttemptedAt,
+            });
+            await SaveAsync();
+            await UnregisterRecoveryAsync();
+        }
+    }
+
+    private async Task LinkedAsync(NotionPage page)
+    {
+        _failures = 0;
+        Update(State with
+        {
+            Status = SessionStatus.Linked,
+            Notion = new NotionLink(NotionLinkStatus.Linked, page.Id, page.Url),
+            Error = null,
+            NotionCreateAttemptedAt = null,
+        });
+        await SaveAsync();
+        LogLinked(Id, page.Id);
+        await UnregisterRecoveryAsync();
+    }
+
+    private NotionRow Row() => new()
+    {
+        SessionId = Id,
+        FileName = State.FileName ?? DocumentNames.DefaultFileName,
+        Url = new Uri(new Uri(standaloneOptions.Value.PublicBaseUrl), State.Storage!.SecureUrl).AbsoluteUri,
+        Size = State.Length ?? 0,
+        UploadedAt = State.UploadedTime ?? State.UpdatedTime,
+        BatchId = State.BatchId,
+        PageCount = State.PageCount,
+        Text = State.TextExcerpt,
+        Metadata = State.Metadata,
+    };
+
+    /// <summary>Reads the PDF while its staged bytes are still there, off the grain's scheduler since it is CPU work.</summary>
+    private async Task<PdfSummary?> InspectAsync()
+    {
+        if (State.Length > _notion.MaxInspectedBytes)
+        {
+            return null;
+        }
+
+        await using var source = await staging.OpenReadAsync(State.StagingKey!, 0, _deactivating.Token);
+        var maxText = _notion.TextExcerptLength;
+        if (source.CanSeek)
+        {
+            return await Task.Run(() => PdfInspector.TryInspect(source, maxText), _deactivating.Token);
+        }
+
+        // PdfPig needs to seek; a database stream is copied to a temporary file first.
+        await using var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        await source.CopyToAsync(copy, _deactivating.Token);
+        copy.Position = 0;
+        return await Task.Run(() => PdfInspector.TryInspect(copy, maxText), _deactivating.Token);
+    }
+
+    /// <summary>Saves the state that no longer needs the staged bytes, then deletes them.</summary>
+    private async Task ReleaseStagedBytesAsync(UploadSessionState next)
     {
         var stagingKey = State.StagingKey;
-        Update(finished with { StagingKey = null });
+        Update(next with { StagingKey = null });
         await SaveAsync();
         if (stagingKey is not null)
         {
             await staging.DeleteAsync(stagingKey, CancellationToken.None);
         }
 
-        await UnregisterRecoveryAsync();
+        if (!HasWork)
+        {
+            await UnregisterRecoveryAsync();
+        }
     }
+
+    private Task<IGrainReminder> RegisterRecoveryAsync() =>
+        this.RegisterOrUpdateReminder(RecoveryReminder, _options.RecoveryInterval, _options.RecoveryInterval);
 
     private async Task UnregisterRecoveryAsync()
     {
@@ -274,7 +443,7 @@ public sealed partial class UploadSessionGrain(
     {
         var exponential = _options.RetryBaseDelay * Math.Pow(2, Math.Min(failures - 1, 20));
         var capped = exponential < _options.RetryMaxDelay ? exponential : _options.RetryMaxDelay;
-        // Full jitter keeps many sessions that failed together from retrying together.
+        // Jitter keeps many sessions that failed together from retrying together.
         return capped * (0.5 + (Random.Shared.NextDouble() / 2));
     }
 
@@ -338,5 +507,6 @@ public sealed partial class UploadSessionGrain(
         UpdatedTime = State.UpdatedTime,
         ExpiryTime = State.ExpiryTime,
         PublicId = State.PublicId,
+        PageCount = State.PageCount,
     };
 }

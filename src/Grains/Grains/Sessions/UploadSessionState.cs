@@ -33,4 +33,16 @@ public sealed record UploadSessionState
     [Id(16)] public DateTimeOffset CreatedTime { get; init; }
     [Id(17)] public DateTimeOffset UpdatedTime { get; init; }
     [Id(18)] public DateTimeOffset ExpiryTime { get; init; }
+    [Id(19)] public DateTimeOffset? UploadedTime { get; init; }
+
+    /// <summary>From the PDF itself, read before the staged bytes are deleted; null when it could not be parsed.</summary>
+    [Id(20)] public int? PageCount { get; init; }
+
+    [Id(21)] public string? TextExcerpt { get; init; }
+
+    /// <summary>
+    /// Set before a Notion row is created and cleared once the outcome is known: while set, a row may exist that the
+    /// session has not recorded, so linking looks it up before creating another.
+    /// </summary>
+    [Id(22)] public DateTimeOffset? NotionCreateAttemptedAt { get; init; }
 }

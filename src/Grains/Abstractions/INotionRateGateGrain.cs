@@ -1,0 +1,14 @@
+namespace UploadProxy.Grains;
+
+/// <summary>
+/// The one place in the cluster that spaces Notion requests: Orleans keeps a single activation of it, so every silo's
+/// requests draw from the same schedule and the integration stays within its rate without bursts.
+/// </summary>
+public interface INotionRateGateGrain : IGrainWithIntegerKey
+{
+    /// <summary>Reserves the next free slot and returns how long the caller must wait for it.</summary>
+    Task<TimeSpan> ReserveAsync();
+
+    /// <summary>How many reserved requests are still waiting for their slot.</summary>
+    Task<int> GetQueueLengthAsync();
+}
