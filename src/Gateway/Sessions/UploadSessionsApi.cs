@@ -168,14 +168,19 @@ internal static partial class UploadSessionsApi
 
     private static async Task<Results<Accepted<SessionResource>, ProblemHttpResult>> RetryLinkAsync(string id, HttpRequest request, IGrainFactory grains)
     {
-        if (!SessionId.IsValid(id) || await grains.GetGrain<IUploadSessionGrain>(id).RetryLinkAsync() is not { } session)
+        var grain = grains.GetGrain<IUploadSessionGrain>(id);
+        if (!SessionId.IsValid(id) || await grain.GetAsync() is not { } current)
         {
             return ApiProblems.SessionNotFound();
         }
 
-        return session.Notion.Status == NotionLinkStatus.Pending
-            ? TypedResults.Accepted(InfoPath(id), SessionResource.From(session, request))
-            : ApiProblems.NothingToRetry(session.Notion.Status);
+        if (current.Notion.Status != NotionLinkStatus.Failed)
+        {
+            return ApiProblems.NothingToRetry(current.Notion.Status);
+        }
+
+        var session = await grain.RetryLinkAsync();
+        return TypedResults.Accepted(InfoPath(id), SessionResource.From(session!, request));
     }
 
     /// <summary>Waits in short grain calls, so no call nears Orleans' response timeout and a lost silo only costs a retry.</summary>

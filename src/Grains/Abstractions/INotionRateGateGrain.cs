@@ -6,8 +6,8 @@ namespace UploadProxy.Grains;
 /// </summary>
 public interface INotionRateGateGrain : IGrainWithIntegerKey
 {
-    /// <summary>Reserves the next free slot and returns how long the caller must wait for it.</summary>
-    Task<TimeSpan> ReserveAsync();
+    /// <summary>Reserves the next free slot: the time at which the caller may send one request.</summary>
+    Task<DateTimeOffset> ReserveAsync();
 
     /// <summary>How many reserved requests are still waiting for their slot.</summary>
     Task<int> GetQueueLengthAsync();

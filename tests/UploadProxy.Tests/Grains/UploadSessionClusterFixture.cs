@@ -9,7 +9,7 @@ using UploadProxy.Tests.Support;
 namespace UploadProxy.Tests.Grains;
 
 /// <summary>Two silos sharing the embedded store and the staging folder, storing on the fake Cloudinary.</summary>
-public sealed class UploadSessionClusterFixture : IAsyncLifetime
+public class UploadSessionClusterFixture : IAsyncLifetime
 {
     private string _dataDirectory = null!;
 
@@ -22,6 +22,7 @@ public sealed class UploadSessionClusterFixture : IAsyncLifetime
         Cloudinary = await FakeCloudinaryServer.StartAsync();
         _dataDirectory = TestSettings.NewDataDirectory();
         var settings = TestSettings.Standalone(_dataDirectory).WithCloudinary(Cloudinary);
+        await ConfigureAsync(settings);
         Staging = new FileSystemStagingStore(Path.Combine(_dataDirectory, "staging"));
 
         var builder = new InProcessTestClusterBuilder(2);
@@ -35,6 +36,9 @@ public sealed class UploadSessionClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
+    /// <summary>Where a derived fixture adds its own settings and fakes before the silos start.</summary>
+    protected virtual Task ConfigureAsync(Dictionary<string, string?> settings) => Task.CompletedTask;
+
     /// <summary>Stages a document the way the gateway does before it calls the session.</summary>
     public async Task<StagedDocument> StageAsync(string sessionId, byte[] document)
     {
@@ -47,7 +51,7 @@ public sealed class UploadSessionClusterFixture : IAsyncLifetime
 
     public bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
         await Cloudinary.DisposeAsync();

@@ -83,6 +83,21 @@ public sealed class UploadProxyClient(HttpClient http)
         }
     }
 
+    public async Task<JsonElement> WaitForNotionStatusAsync(string id, string notionStatus, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var (_, body) = await InfoAsync(id);
+            if (body.GetProperty("notion").GetProperty("status").GetString() == notionStatus || cancellation.IsCancellationRequested)
+            {
+                return body;
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -8,12 +8,12 @@ public sealed class NotionRateGateGrain(IOptions<NotionOptions> options, TimePro
     private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / options.Value.RequestsPerSecond);
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
 
-    public Task<TimeSpan> ReserveAsync()
+    public Task<DateTimeOffset> ReserveAsync()
     {
         var now = timeProvider.GetUtcNow();
         var slot = _nextSlot > now ? _nextSlot : now;
         _nextSlot = slot + _interval;
-        return Task.FromResult(slot - now);
+        return Task.FromResult(slot);
     }
 
     public Task<int> GetQueueLengthAsync()

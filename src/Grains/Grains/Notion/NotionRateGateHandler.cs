@@ -1,16 +1,30 @@
+using Microsoft.Extensions.Options;
+
 namespace UploadProxy.Grains.Notion;
 
 /// <summary>Waits for a slot from the cluster's <see cref="INotionRateGateGrain"/> before each Notion request, retries included.</summary>
-public sealed class NotionRateGateHandler(IGrainFactory grains, TimeProvider timeProvider) : DelegatingHandler
+public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionOptions> options, TimeProvider timeProvider) : DelegatingHandler
 {
+    // A request that wakes up this late (a stalled thread pool, a paused process) takes a new slot instead of
+    // sending beside the requests of the slots that followed its own, which would be a burst.
+    private readonly TimeSpan _tolerance = TimeSpan.FromSeconds(0.5 / options.Value.RequestsPerSecond);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var wait = await grains.GetGrain<INotionRateGateGrain>(0).ReserveAsync();
-        if (wait > TimeSpan.Zero)
+        var gate = grains.GetGrain<INotionRateGateGrain>(0);
+        while (true)
         {
-            await Task.Delay(wait, timeProvider, cancellationToken);
-        }
+            var slot = await gate.ReserveAsync();
+            var wait = slot - timeProvider.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, timeProvider, cancellationToken);
+            }
 
-        return await base.SendAsync(request, cancellationToken);
+            if (timeProvider.GetUtcNow() - slot <= _tolerance)
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+        }
     }
 }

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+using UploadProxy.Cli.Tests.Support;
+
+namespace UploadProxy.Cli.Tests;
+
+public sealed class InterruptionTests : IAsyncLifetime, IDisposable
+{
+    private readonly Documents _documents = new();
+    private FakeGateway _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await FakeGateway.StartAsync();
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    public void Dispose() => _documents.Dispose();
+
+    private string[] Upload() =>
+        ["upload", _documents.Root, "--gateway", _gateway.Address.ToString(), "--batch", "b1", "--concurrency", "3"];
+
+    [Fact]
+    public async Task Rerun_after_interruption_sends_no_file_twice()
+    {
+        var pdfs = _documents.AddPdfs(12, size: 256 * 1024);
+        _gateway.InfoCallsUntilUploaded = 3;
+        using var interruption = new CancellationTokenSource();
+        _gateway.OnSendAccepted = accepted =>
+        {
+            if (accepted == 5)
+            {
+                interruption.Cancel();
+            }
+        };
+
+        var first = await CliRunner.RunAsync(Upload(), interruption.Token);
+
+        Assert.Equal(130, first.ExitCode);
+        Assert.Contains("Interrupted", first.Output);
+        var saved = _documents.ReadManifest();
+        Assert.InRange(saved.Values.Count(entry => entry.Text("session_id") is not null), 5, 11);
+        Assert.True(File.Exists(_documents.CsvPath));
+
+        _gateway.OnSendAccepted = null;
+        var second = await CliRunner.RunAsync(Upload());
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(pdfs.Select(Documents.Sha256).Order(), _gateway.SendsBySha256.Keys.Order());
+        Assert.All(_gateway.SendsBySha256, pair => Assert.True(pair.Value == 1, $"{pair.Key} was sent {pair.Value} times"));
+        var manifest = _documents.ReadManifest();
+        Assert.Equal(pdfs.Order(), manifest.Keys.Order());
+        Assert.All(manifest.Values, entry => Assert.Equal("uploaded", entry.Text("status")));
+        Assert.Equal(pdfs.Count, manifest.Values.Select(entry => entry.Text("url")).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_the_tool_with_the_manifest_saved_and_a_rerun_finishes_the_batch()
+    {
+        var pdfs = _documents.AddPdfs(4);
+        _gateway.InfoCallsUntilUploaded = int.MaxValue;
+        var cli = Path.Combine(AppContext.BaseDirectory, "UploadProxy.Cli.dll");
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[cli, .. Upload()])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // Every file sent and its session still uploading: the tool is polling when Ctrl+C comes.
+            await WaitUntilAsync(() => UploadingInManifest() == pdfs.Count, TimeSpan.FromSeconds(60));
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(exited.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{await output}\n{await errors}");
+        Assert.Contains("Interrupted", await output);
+
+        _gateway.InfoCallsUntilUploaded = 1;
+        var rerun = await CliRunner.RunAsync(Upload());
+
+        Assert.True(rerun.ExitCode == 0, rerun.Output);
+        Assert.Equal(pdfs.Count, _gateway.Creates);
+        Assert.All(_gateway.SendsBySha256.Values, sends => Assert.Equal(1, sends));
+        Assert.All(_documents.ReadManifest().Values, entry => Assert.Equal("uploaded", entry.Text("status")));
+    }
+
+    private int UploadingInManifest()
+    {
+        try
+        {
+            return _documents.ReadManifest().Values.Count(entry => entry.Text("status") == "uploading");
+        }
+        catch (Exception exception) when (exception is IOException or JsonException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, "Timed out waiting for the upload to reach the expected point.");
+            await Task.Delay(50);
+        }
+    }
+}

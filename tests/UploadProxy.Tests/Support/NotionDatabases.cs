@@ -1,0 +1,46 @@
+using UploadProxy.Fakes;
+
+namespace UploadProxy.Tests.Support;
+
+public static class NotionDatabases
+{
+    /// <summary>A plain documents database with every property the product writes by default.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Documents = new Dictionary<string, string>
+    {
+        ["Name"] = "title",
+        ["URL"] = "url",
+        ["File"] = "files",
+        ["Session ID"] = "rich_text",
+        ["Size"] = "number",
+        ["Uploaded at"] = "date",
+        ["Batch"] = "rich_text",
+        ["Pages"] = "number",
+        ["Text"] = "rich_text",
+        ["source"] = "select",
+    };
+
+    public static Dictionary<string, string?> WithNotion(this Dictionary<string, string?> settings, FakeNotionServer notion, string databaseId, string version, double requestsPerSecond)
+    {
+        settings["Notion:Token"] = notion.Token;
+        settings["Notion:DatabaseId"] = databaseId;
+        settings["Notion:BaseUrl"] = notion.BaseUrl.ToString();
+        settings["Notion:Version"] = version;
+        settings["Notion:RequestsPerSecond"] = requestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Notion:QueryIndexLag"] = "00:00:02";
+        return settings;
+    }
+
+    public static string? Text(this FakeNotionPage page, string property)
+    {
+        var value = page.Properties.GetProperty(property);
+        var type = value.GetProperty("type").GetString()!;
+        return type switch
+        {
+            "title" or "rich_text" => string.Concat(value.GetProperty(type).EnumerateArray().Select(t => t.GetProperty("text").GetProperty("content").GetString())),
+            "url" => value.GetProperty("url").GetString(),
+            "number" => value.GetProperty("number").ValueKind == System.Text.Json.JsonValueKind.Null ? null : value.GetProperty("number").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "select" => value.GetProperty("select").ValueKind == System.Text.Json.JsonValueKind.Null ? null : value.GetProperty("select").GetProperty("name").GetString(),
+            _ => value.GetRawText(),
+        };
+    }
+}
