@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace UploadProxy.Cli.Api;
 
@@ -65,7 +66,7 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string? apiKey
 
     private async Task<T> SendAsync<T>(
         Func<HttpRequestMessage> newRequest,
-        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type,
+        JsonTypeInfo<T> type,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {

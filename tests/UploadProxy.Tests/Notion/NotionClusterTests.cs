@@ -14,8 +14,8 @@ public sealed class NotionClusterFixture : UploadSessionClusterFixture
 
     protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
     {
-        // The fake answers 429 past the rate, with the small burst allowance Notion has;
-        // while the sliding-window count below is what proves the product sends no bursts.
+        // The fake answers 429 past the rate, with the small burst allowance Notion has; the sliding-window count
+        // asserted below is what proves the product sends no bursts.
         Notion = await FakeNotionServer.StartAsync(new FakeNotionOptions { RequestsPerSecond = RequestsPerSecond, Burst = 3 });
         settings.WithNotion(Notion, Notion.AddDatabase("DB-DOCUMENTS", NotionDatabases.Documents), "2022-06-28", RequestsPerSecond);
     }
