@@ -13,4 +13,15 @@ public sealed class GatewayOptions
     /// <summary>How long <c>send</c> waits for the upload to finish before it answers 202.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Keys a caller must present; with none, the gateway listens on loopback only.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Requests per second each key (or, without keys, each client address) may make to /api.</summary>
+    [Range(0.1, 100_000)]
+    public double RequestsPerSecond { get; set; } = 100;
+
+    /// <summary>How many requests above the rate a key may make at once.</summary>
+    [Range(1, 100_000)]
+    public int RequestBurst { get; set; } = 200;
 }

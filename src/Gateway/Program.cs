@@ -1,21 +1,16 @@
 using UploadProxy.Gateway;
-using UploadProxy.Gateway.Documents;
-using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Notion;
-using UploadProxy.Gateway.Sessions;
+using UploadProxy.Gateway.Security;
 using UploadProxy.Grains.Hosting;
 
 // Settings and static assets come from beside the binary; the data folder stays relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddUploadProxyEnvironment();
+builder.ListenOnLoopbackWithoutKeys();
 builder.AddUploadProxyGateway();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.MapOpenApi();
-app.MapUploadSessionsApi();
-app.MapLocalDocuments();
-app.MapHealthApi();
+app.UseUploadProxyGateway();
 
 if (args is [NotionSetupCommand.Name, ..])
 {

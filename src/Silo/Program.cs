@@ -10,6 +10,7 @@ if (builder.Configuration.GetClusterHostingOptions().Clustering != ClusteringMod
 }
 
 builder.Services.AddUploadProxyServices(builder.Configuration);
+builder.Services.AddUploadProxyTelemetry(builder.Configuration);
 builder.UseOrleans(silo =>
 {
     silo.UseUploadProxySilo(builder.Configuration);

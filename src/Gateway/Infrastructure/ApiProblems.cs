@@ -11,6 +11,8 @@ internal static class ApiProblems
 
     public static ProblemHttpResult SessionNotFound() => Problem(StatusCodes.Status404NotFound, "session_not_found", "No such upload session.", null);
 
+    public static ProblemHttpResult BatchNotFound() => Problem(StatusCodes.Status404NotFound, "batch_not_found", "No such batch.", "No session was created with this batch_id.");
+
     public static ProblemHttpResult SessionConflict() => Problem(StatusCodes.Status409Conflict, "session_conflict",
         "The session already holds another document.", "Other bytes were sent to a session that already has a document; open a new session for them.");
 
@@ -28,6 +30,12 @@ internal static class ApiProblems
 
     public static ProblemHttpResult UploadFailed(SessionResource session) => Problem(StatusCodes.Status502BadGateway, "upload_failed",
         "The document could not be stored.", session.Error?.Message, new() { ["session"] = session });
+
+    public static ProblemHttpResult Unauthorized() => Problem(StatusCodes.Status401Unauthorized, "unauthorized",
+        "An API key is required.", "Send the key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
+
+    public static ProblemHttpResult RateLimited(int retryAfterSeconds) => Problem(StatusCodes.Status429TooManyRequests, "rate_limited",
+        "Too many requests.", $"This key passed the gateway's rate limit; retry after {retryAfterSeconds} s.");
 
     public static ProblemHttpResult ClusterUnavailable() => Problem(StatusCodes.Status503ServiceUnavailable, "cluster_unavailable",
         "No silo answered.", "The cluster is starting, stopping or unreachable; retry shortly.");

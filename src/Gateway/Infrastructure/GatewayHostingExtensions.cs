@@ -1,6 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+using UploadProxy.Gateway.Batches;
+using UploadProxy.Gateway.Documents;
 using UploadProxy.Gateway.Health;
+using UploadProxy.Gateway.Security;
 using UploadProxy.Gateway.Sessions;
 using UploadProxy.Grains.Hosting;
 
@@ -32,6 +38,30 @@ internal static class GatewayHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddScoped<DocumentIntake>();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
+        builder.Services.AddApiRateLimiting();
+        builder.Services.AddUploadProxyTelemetry(
+            configuration,
+            tracing => tracing.AddAspNetCoreInstrumentation(),
+            metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
         return builder;
+    }
+
+    public static WebApplication UseUploadProxyGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<ApiKeyMiddleware>());
+        app.UseRateLimiter();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapUploadSessionsApi();
+        app.MapBatchesApi();
+        app.MapLocalDocuments();
+        app.MapHealthApi();
+        app.LogListening();
+        return app;
     }
 }

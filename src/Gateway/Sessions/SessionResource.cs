@@ -52,7 +52,7 @@ internal sealed record SessionResource
     }
 
     // Local storage reports a path the gateway serves; clients get it as an absolute URL like Cloudinary's.
-    private static string Absolute(string url, HttpRequest request) =>
+    public static string Absolute(string url, HttpRequest request) =>
         url.StartsWith('/') ? $"{request.Scheme}://{request.Host}{request.PathBase}{url}" : url;
 }
 

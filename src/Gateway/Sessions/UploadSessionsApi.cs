@@ -6,6 +6,8 @@ using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Grains.Staging;
 
+using UploadProxy.Gateway.Security;
+
 namespace UploadProxy.Gateway.Sessions;
 
 /// <summary>The original app's three routes: create a session, send its document, read it back.</summary>
@@ -24,7 +26,7 @@ internal static partial class UploadSessionsApi
 
     public static IEndpointRouteBuilder MapUploadSessionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(BasePath).WithTags("Upload sessions");
+        var api = app.MapGroup(BasePath).WithTags("Upload sessions").RequireRateLimiting(GatewaySecurityExtensions.ApiRateLimit);
 
         api.MapPost("/create", CreateAsync)
             .WithName("CreateUploadSession")

@@ -15,6 +15,9 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     /// <summary>Returns once the session is no longer uploading, or when <paramref name="maxWait"/> has passed.</summary>
     Task<UploadSessionSnapshot?> WaitWhileUploadingAsync(TimeSpan maxWait);
 
+    /// <summary>Whether the session still needs these staged bytes (it is uploading them).</summary>
+    Task<bool> NeedsStagedDocumentAsync(string stagingKey);
+
     /// <summary>Runs Notion linking again after it failed for good (once the database is fixed); otherwise changes nothing.</summary>
     Task<UploadSessionSnapshot?> RetryLinkAsync();
 }

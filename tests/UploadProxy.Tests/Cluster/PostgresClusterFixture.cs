@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using UploadProxy.Grains.Staging;
 using UploadProxy.Tests.Support;
 
@@ -27,6 +28,8 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         var settings = TestSettings.Standalone(TestSettings.NewDataDirectory()).WithCloudinary(Cloudinary);
         settings["Cluster:Clustering"] = "AdoNet";
         settings["Cluster:ConnectionString"] = connectionString;
+        settings["Sessions:StagingSweepInterval"] = "00:00:01";
+        settings["Sessions:StagingOrphanAge"] = "00:00:00";
 
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSiloHost((_, host) =>
@@ -37,6 +40,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddPostgresPersistence(connectionString);
+            silo.Services.AddHostedService<StagingSweeper>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -19,7 +19,6 @@ public static class UploadProxyConfiguration
         ("NOTION_DATABASE_ID", "Notion:DatabaseId"),
         ("NOTION_BASE_URL", "Notion:BaseUrl"),
         ("UPLOADPROXY_DATA_DIR", "Standalone:DataDirectory"),
-        ("UPLOADPROXY_API_KEYS", "Gateway:ApiKeys"),
         ("UPLOADPROXY_MAX_DOCUMENT_BYTES", "Gateway:MaxDocumentBytes"),
         ("UPLOADPROXY_SEND_TIMEOUT", "Gateway:SendTimeout"),
     ];
@@ -37,6 +36,15 @@ public static class UploadProxyConfiguration
             values["Cloudinary:CloudName"] = url.CloudName;
             values["Cloudinary:ApiKey"] = url.ApiKey;
             values["Cloudinary:ApiSecret"] = url.ApiSecret;
+        }
+
+        if (read("UPLOADPROXY_API_KEYS") is { Length: > 0 } apiKeys)
+        {
+            var keys = apiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                values[$"Gateway:ApiKeys:{i}"] = keys[i];
+            }
         }
 
         foreach (var (environment, key) in DirectNames)

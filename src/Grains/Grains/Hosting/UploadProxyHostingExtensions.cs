@@ -94,6 +94,8 @@ public static class UploadProxyHostingExtensions
             silo.Services.AddHostedService<NotionSchemaReport>();
         }
 
+        silo.AddActivityPropagation();
+        silo.Services.AddHostedService<StagingSweeper>();
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.Localhost)
         {
@@ -135,6 +137,7 @@ public static class UploadProxyHostingExtensions
     public static IClientBuilder UseUploadProxyClient(this IClientBuilder client, IConfiguration configuration)
     {
         var cluster = configuration.GetClusterHostingOptions();
+        client.AddActivityPropagation();
         client.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UploadProxy.Grains.Hosting;
 
 namespace UploadProxy.Grains.Notion;
 
@@ -12,6 +13,7 @@ public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionO
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var gate = grains.GetGrain<INotionRateGateGrain>(0);
+        var queued = timeProvider.GetTimestamp();
         while (true)
         {
             var slot = await gate.ReserveAsync();
@@ -23,6 +25,8 @@ public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionO
 
             if (timeProvider.GetUtcNow() - slot <= _tolerance)
             {
+                UploadProxyMetrics.NotionQueueWait.Record(timeProvider.GetElapsedTime(queued).TotalSeconds);
+                UploadProxyMetrics.NotionRequests.Add(1);
                 return await base.SendAsync(request, cancellationToken);
             }
         }

@@ -17,6 +17,12 @@ public sealed class SessionOptions : IValidatableObject
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often staged bytes that no session needs any more are looked for (a crash between "stored" and the delete leaves some).</summary>
+    public TimeSpan StagingSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Only staged bytes older than this are swept, so a send between staging and its grain call is never disturbed.</summary>
+    public TimeSpan StagingOrphanAge { get; set; } = TimeSpan.FromHours(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PendingLifetime <= TimeSpan.Zero)

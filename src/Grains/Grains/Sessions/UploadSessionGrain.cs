@@ -191,6 +191,8 @@ public sealed partial class UploadSessionGrain(
         return Snapshot();
     }
 
+    public Task<bool> NeedsStagedDocumentAsync(string stagingKey) => Task.FromResult(State.StagingKey == stagingKey);
+
     public async Task<UploadSessionSnapshot?> RetryLinkAsync()
     {
         if (!session.RecordExists)
@@ -269,12 +271,15 @@ public sealed partial class UploadSessionGrain(
     {
         Update(State with { Attempts = State.Attempts + 1 });
         await SaveAsync();
+        var started = timeProvider.GetTimestamp();
         try
         {
             var asset = await documentStore.StoreAsync(
                 new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
                 _deactivating.Token);
             LogStored(Id, asset.PublicId, State.Attempts);
+            UploadProxyMetrics.UploadedBytes.Add(asset.Bytes);
+            UploadProxyMetrics.UploadDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds);
             var summary = _notion.IsConfigured ? await InspectAsync() : null;
             _failures = 0;
             await ReleaseStagedBytesAsync(State with
@@ -291,6 +296,7 @@ public sealed partial class UploadSessionGrain(
         {
             var delay = Backoff(++_failures);
             LogTransientFailure(Id, State.Attempts, ex.Code, delay);
+            UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "storage"));
             Update(State with { Error = new SessionError(ex.Code, ex.Message) });
             await SaveAsync();
             await Task.Delay(delay, timeProvider, _deactivating.Token);
@@ -338,6 +344,7 @@ public sealed partial class UploadSessionGrain(
         {
             var delay = Backoff(++_failures);
             LogNotionTransientFailure(Id, ex.Code, delay);
+            UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "notion"));
             Update(State with
             {
                 Error = new SessionError("notion_unavailable", ex.Message),
@@ -458,6 +465,11 @@ public sealed partial class UploadSessionGrain(
 
     private void Update(UploadSessionState next)
     {
+        if (next.Status != State.Status)
+        {
+            UploadProxyMetrics.SessionTransitions.Add(1, new KeyValuePair<string, object?>("status", next.Status.ToString().ToLowerInvariant()));
+        }
+
         session.State = next with { UpdatedTime = timeProvider.GetUtcNow() };
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -486,6 +498,27 @@ public sealed partial class UploadSessionGrain(
             }
 
             await session.WriteStateAsync();
+            ReportToBatch();
+        }
+    }
+
+    /// <summary>Tells the session's batch what it now looks like; one-way, so a busy batch never slows a session.</summary>
+    private void ReportToBatch()
+    {
+        if (State.BatchId is { } batchId)
+        {
+            GrainFactory.GetGrain<IBatchGrain>(batchId).TrackAsync(new BatchSessionEntry
+            {
+                SessionId = Id,
+                Status = State.Status,
+                FileName = State.FileName,
+                ContentLength = State.Length ?? State.DeclaredLength,
+                Url = State.Storage?.SecureUrl,
+                NotionStatus = State.Notion.Status,
+                NotionPageUrl = State.Notion.PageUrl,
+                Error = State.Error?.Message,
+                UpdatedTime = State.UpdatedTime,
+            }).Ignore();
         }
     }
 

@@ -52,6 +52,20 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<string> ListCommittedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles("*.pdf"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetFileNameWithoutExtension(file.Name);
+            if (file.LastWriteTimeUtc < cutoff.UtcDateTime && StagingKeys.IsValid(key))
+            {
+                yield return key;
+            }
+        }
+    }
+
     private string PathOf(string stagingKey) =>
         StagingKeys.IsValid(stagingKey)
             ? Path.Combine(_root, stagingKey + ".pdf")

@@ -17,6 +17,9 @@ public interface IDocumentStagingStore
 
     /// <summary>Removes committed bytes; removing what is not there is not an error.</summary>
     Task DeleteAsync(string stagingKey, CancellationToken cancellationToken);
+
+    /// <summary>Keys of documents committed before <paramref name="cutoff"/>, for the sweep of bytes nobody needs any more.</summary>
+    IAsyncEnumerable<string> ListCommittedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
 
 /// <summary>One document being written. Disposing it without commit discards what was written.</summary>
@@ -37,6 +40,8 @@ public static partial class StagingKeys
     public static string For(string sessionId, string sha256) => $"{sessionId}-{sha256}";
 
     public static bool IsValid(string stagingKey) => Format().IsMatch(stagingKey);
+
+    public static string SessionOf(string stagingKey) => stagingKey[..SessionId.Length];
 
     [GeneratedRegex("^[A-Za-z0-9_-]{22}-[0-9a-f]{64}$")]
     private static partial Regex Format();

@@ -32,6 +32,17 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async IAsyncEnumerable<string> ListCommittedBeforeAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT staging_key FROM staged_documents WHERE committed_at < $1");
+        command.Parameters.AddWithValue(cutoff.UtcDateTime);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetString(0);
+        }
+    }
+
     private static async Task<byte[]?> ReadChunkAsync(NpgsqlDataSource dataSource, string stagingKey, int index, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT data FROM staged_document_chunks WHERE staging_key = $1 AND chunk_index = $2");

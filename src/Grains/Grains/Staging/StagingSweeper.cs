@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UploadProxy.Grains.Sessions;
+
+namespace UploadProxy.Grains.Staging;
+
+/// <summary>
+/// Deletes staged bytes their session no longer needs: left by a crash after the session saved "stored" but before
+/// it deleted them, or by a gateway that died between staging a document and handing it to the session.
+/// </summary>
+public sealed partial class StagingSweeper(
+    IDocumentStagingStore staging,
+    IGrainFactory grains,
+    IOptions<SessionOptions> options,
+    TimeProvider timeProvider,
+    ILogger<StagingSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StagingSweepInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSweepFailed(ex);
+            }
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var swept = 0;
+        var cutoff = timeProvider.GetUtcNow() - options.Value.StagingOrphanAge;
+        await foreach (var key in staging.ListCommittedBeforeAsync(cutoff, cancellationToken))
+        {
+            if (!await grains.GetGrain<IUploadSessionGrain>(StagingKeys.SessionOf(key)).NeedsStagedDocumentAsync(key))
+            {
+                await staging.DeleteAsync(key, cancellationToken);
+                swept++;
+            }
+        }
+
+        if (swept > 0)
+        {
+            LogSwept(swept);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} staged document(s) no session needed")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The staging sweep failed; it runs again at its next interval")]
+    private partial void LogSweepFailed(Exception exception);
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using Microsoft.Playwright;
+using UploadProxy.Fakes;
+using UploadProxy.Tests.Support;
+
+namespace UploadProxy.Tests.Dashboard;
+
+/// <summary>The dashboard page in a real browser (Debian's Chromium driven by Playwright) against the real gateway process.</summary>
+public sealed class DashboardTests
+{
+    private const string ApiKey = "dashboard-test-key";
+    private const string BatchId = "dashboard-demo";
+    private const int BatchSize = 5;
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly float PageTimeout = (float)TimeSpan.FromSeconds(60).TotalMilliseconds;
+
+    [Fact]
+    public async Task The_dashboard_follows_a_batch_live_with_an_api_key_until_every_document_has_its_permanent_link()
+    {
+        await using var cloudinary = await FakeCloudinaryServer.StartAsync();
+        var dataDirectory = TestSettings.NewDataDirectory();
+        await using var gateway = await GatewayProcess.StartAsync(GatewayEnvironment(cloudinary, dataDirectory), dataDirectory);
+        using var anonymous = new HttpClient { BaseAddress = gateway.Address };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/batches")).StatusCode);
+
+        // The uploads are held, so the page opens on an unfinished batch and must follow it to the end by itself.
+        cloudinary.HoldUploads();
+        var client = new UploadProxyClient(AuthenticatedHttp(gateway.Address));
+        var sessionIds = new List<string>();
+        for (var i = 0; i < BatchSize; i++)
+        {
+            var id = await client.CreateIdAsync(new { filename = $"dashboard-{i + 1:D2}.pdf", batch_id = BatchId });
+            var (response, _) = await client.SendAsync(id, SamplePdf.Create(seed: i, minimumBytes: (i + 1) * 40 * 1024), respondAsync: true);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            sessionIds.Add(id);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(ChromiumOptions());
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
+        page.SetDefaultTimeout(PageTimeout);
+        Assertions.SetDefaultExpectTimeout(PageTimeout);
+        var console = new List<string>();
+        page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");
+        page.PageError += (_, error) => console.Add($"page error: {error}");
+
+        try
+        {
+            await page.GotoAsync(gateway.Address.ToString());
+            await page.Locator("#api-key").FillAsync(ApiKey);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await page.Locator($"#batch-list [data-batch-id='{BatchId}']").ClickAsync();
+
+            await Assertions.Expect(page.Locator("#batch-title")).ToHaveTextAsync(BatchId);
+            await Assertions.Expect(page.Locator("#session-rows tr")).ToHaveCountAsync(BatchSize);
+            await Assertions.Expect(page.Locator("#connection-label")).ToHaveTextAsync("live");
+            Assert.NotEqual("100", await page.Locator("#batch-percent").TextContentAsync());
+
+            cloudinary.Release();
+            await Assertions.Expect(page.Locator("#batch-percent")).ToHaveTextAsync("100");
+            await Assertions.Expect(page.Locator("#batch-progress")).ToHaveAttributeAsync("aria-valuenow", "100");
+            await Assertions.Expect(page.Locator("#session-rows .badge.uploaded")).ToHaveCountAsync(BatchSize);
+
+            var links = page.Locator("#session-rows a.document-link");
+            await Assertions.Expect(links).ToHaveCountAsync(BatchSize);
+            await Assertions.Expect(links).ToHaveTextAsync(Enumerable.Repeat("open", BatchSize).ToArray());
+            var hrefs = await links.EvaluateAllAsync<string[]>("links => links.map(link => link.getAttribute('href'))");
+            var urls = new List<string>();
+            foreach (var id in sessionIds)
+            {
+                var (_, session) = await client.InfoAsync(id);
+                urls.Add(session.GetProperty("url").GetString()!);
+            }
+
+            Assert.Equal(urls.Order(StringComparer.Ordinal), hrefs.Order(StringComparer.Ordinal));
+            Assert.Equal(BatchSize, cloudinary.Assets.Count);
+            await Assertions.Expect(page.Locator("#connection-label")).ToHaveTextAsync("live");
+
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), FullPage = true });
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"{ex.Message}\n--- page console ---\n{string.Join('\n', console)}\n--- gateway ---\n{gateway.Output}", ex);
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private static Dictionary<string, string?> GatewayEnvironment(FakeCloudinaryServer cloudinary, string dataDirectory)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["CLOUDINARY_URL"] = $"cloudinary://{cloudinary.ApiKey}:{cloudinary.ApiSecret}@{cloudinary.CloudName}",
+            ["CLOUDINARY_UPLOAD_PREFIX"] = cloudinary.UploadPrefix.ToString(),
+            ["UPLOADPROXY_DATA_DIR"] = dataDirectory,
+            ["Gateway__ApiKeys__0"] = ApiKey,
+        };
+        foreach (var (key, value) in TestSettings.Standalone(dataDirectory).Where(s => s.Key != "Standalone:DataDirectory"))
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return environment;
+    }
+
+    private static HttpClient AuthenticatedHttp(Uri address)
+    {
+        var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return http;
+    }
+
+    /// <summary>Debian's Chromium: Playwright's own browser download cannot run here, its driver ships in the NuGet package.</summary>
+    private static BrowserTypeLaunchOptions ChromiumOptions() => new()
+    {
+        ExecutablePath = File.Exists(ChromiumPath)
+            ? ChromiumPath
+            : throw new FileNotFoundException("The dashboard test needs Debian's chromium (apt-get install chromium).", ChromiumPath),
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    };
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Orleans.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No Orleans.sln above {AppContext.BaseDirectory}.");
+    }
+}
