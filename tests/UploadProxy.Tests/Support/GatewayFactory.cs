@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace UploadProxy.Tests.Support;
 
 /// <summary>The real gateway with its in-process silo, configured through the same settings a user gives.</summary>
-public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, CapturedLogs? logs = null) : WebApplicationFactory<Program>
 {
     public string DataDirectory => settings["Standalone:DataDirectory"]!;
 
@@ -18,6 +19,11 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
     }
 
