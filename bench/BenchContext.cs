@@ -41,9 +41,10 @@ internal sealed class BenchContext : IAsyncDisposable
     /// </summary>
     public void NotePhase(string phase, LoadResult result, string unit, string? bounds = null)
     {
-        var note = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{phase}: {result.Completed} {unit} in {result.Elapsed.TotalSeconds:0.0} s{bounds}; machine CPU {result.MachineCpu:0} % busy, {result.ForeignCpu:0} % of all cores used by other processes");
+        var cpu = double.IsNaN(result.MachineCpu)
+            ? "machine CPU not known (its clock ticks did not add up to the time that passed)"
+            : string.Create(CultureInfo.InvariantCulture, $"machine CPU {result.MachineCpu:0} % busy, {result.ForeignCpu:0} % of all cores used by other processes");
+        var note = string.Create(CultureInfo.InvariantCulture, $"{phase}: {result.Completed} {unit} in {result.Elapsed.TotalSeconds:0.0} s{bounds}; {cpu}");
         if (result.Errors > 0)
         {
             note += $"; {result.Errors} failed (not counted), the first: {result.FirstError}";

@@ -19,10 +19,22 @@ internal readonly record struct CpuSnapshot(long MachineTotal, long MachineBusy,
         return new CpuSnapshot(total, total - idle, OursNow());
     }
 
-    /// <summary>(machine busy, other processes' busy) between two snapshots, as shares of the whole machine in %.</summary>
-    public static (double Machine, double Foreign) Between(CpuSnapshot start, CpuSnapshot end)
+    /// <summary>Clock ticks per second in /proc (USER_HZ), 100 on Linux.</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>
+    /// (machine busy, other processes' busy) between two snapshots <paramref name="elapsed"/> apart, as shares of the
+    /// whole machine in %; NaN when the machine's clock ticks do not add up to the time that passed (a paused VM).
+    /// </summary>
+    public static (double Machine, double Foreign) Between(CpuSnapshot start, CpuSnapshot end, TimeSpan elapsed)
     {
         var total = Math.Max(1, end.MachineTotal - start.MachineTotal);
+        var expected = elapsed.TotalSeconds * TicksPerSecond * Environment.ProcessorCount;
+        if (Math.Abs(total - expected) > 0.25 * expected)
+        {
+            return (double.NaN, double.NaN);
+        }
+
         var busy = end.MachineBusy - start.MachineBusy;
         var foreign = Math.Max(0, busy - (end.Ours - start.Ours));
         return (100.0 * busy / total, 100.0 * foreign / total);

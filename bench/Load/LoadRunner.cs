@@ -68,7 +68,7 @@ internal static class LoadRunner
         })).ToList();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, CpuSnapshot.Take());
+        var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, CpuSnapshot.Take(), elapsed);
 
         if (failed.IsCancellationRequested)
         {
@@ -156,11 +156,11 @@ internal static class LoadRunner
 
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, CpuSnapshot.Take());
+        var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, CpuSnapshot.Take(), elapsed);
         if (skipped > 0)
         {
             errors += skipped;
-            firstError ??= $"{skipped} scheduled requests were not sent: {maxInFlight} were already waiting for an answer.";
+            firstError ??= $"{skipped} scheduled requests were not sent: {maxInFlight} were already waiting for an answer";
         }
 
         return new LoadResult(

@@ -17,7 +17,7 @@ public sealed class GatewayOptions
     /// <summary>Keys a caller must present; with none, the gateway listens on loopback only.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
-    /// <summary>Requests per second each key (or, without keys, each client address) may make to /api.</summary>
+    /// <summary>Requests per second each API key may make to /api.</summary>
     [Range(0.1, 100_000)]
     public double RequestsPerSecond { get; set; } = 100;
 

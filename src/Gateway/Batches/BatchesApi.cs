@@ -55,9 +55,18 @@ internal static class BatchesApi
     private static async IAsyncEnumerable<SseItem<BatchEventResource>> ChangesAsync(
         IBatchGrain batch, long after, HttpRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Send the headers now: a watcher of a quiet batch must know at once that the stream is open.
+        await request.HttpContext.Response.Body.FlushAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             var read = await batch.ReadChangesAsync(after, WaitSlice);
+            if (read is { Reset: false, Changes.Count: 0 })
+            {
+                // Nothing changed during the wait: a keep-alive tells the watcher (and any proxy) the link is alive.
+                yield return new SseItem<BatchEventResource>(null!, "keep-alive");
+                continue;
+            }
+
             if (read.Reset)
             {
                 // The changes asked for are gone: the client reloads the batch and follows from now on.

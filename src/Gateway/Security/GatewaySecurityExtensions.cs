@@ -27,9 +27,14 @@ internal static partial class GatewaySecurityExtensions
         {
             limiter.AddPolicy(ApiRateLimit, context =>
             {
+                // Without keys (a loopback-only gateway) there is no caller to tell apart and nothing to limit.
+                if (context.Items[ApiKeyMiddleware.KeyItem] is not string key)
+                {
+                    return RateLimitPartition.GetNoLimiter("no-key");
+                }
+
                 var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-                var partition = context.Items[ApiKeyMiddleware.KeyItem] as string ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.RequestBurst,
                     TokensPerPeriod = Math.Max(1, (int)Math.Round(options.RequestsPerSecond / 10)),

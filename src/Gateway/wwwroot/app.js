@@ -1,5 +1,5 @@
-// UploadProxy dashboard: recent batches, one batch's sessions, live through Server-Sent Events read with fetch()
-// (so that the API key can travel in a header), polling as the fallback. Plain browser JavaScript, no build step.
+// UploadProxy dashboard: recent batches and one batch's sessions, followed live through Server-Sent Events read with
+// fetch() (EventSource cannot send the API key header), with polling as the fallback. Plain JavaScript, no build step.
 'use strict';
 
 const STATUSES = ['pending', 'uploading', 'uploaded', 'linked', 'failed', 'expired'];
@@ -7,7 +7,7 @@ const SEGMENT_ORDER = ['linked', 'uploaded', 'failed', 'expired', 'uploading'];
 const API_KEY_STORAGE = 'uploadproxy.apiKey';
 const POLL_INTERVAL_MS = 2000;
 const BATCH_LIST_REFRESH_MS = 10000;
-const STREAM_SILENCE_MS = 45000; // the server sends ": keep-alive" every 15 s
+const STREAM_SILENCE_MS = 45000; // the server sends ": keep-alive" every 15 s: this much silence is a dead link
 const STREAM_RETRY_WHILE_POLLING_MS = 30000;
 const STREAM_FAILURES_BEFORE_POLLING = 2;
 
@@ -23,9 +23,8 @@ const state = {
   syncBuffer: null, // session events received while a snapshot is on its way
   pollTimer: 0,
   reconnectTimer: 0,
-  silenceTimer: 0,
   retryResults: new Map(), // session id -> { ok, message }
-  rowSignatures: new Map(),
+  rowSignatures: new Map(), // session id -> what its row shows, to redraw only changed rows
   renderQueued: false,
 };
 
@@ -33,144 +32,107 @@ const $ = (id) => document.getElementById(id);
 
 // ---- HTTP ------------------------------------------------------------------------------------------------------
 
-class ApiError extends Error {
-  constructor(status, message, code) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+const apiError = (status, message) => Object.assign(new Error(message), { status });
 
 function authHeaders(headers = {}) {
   return state.apiKey ? { ...headers, Authorization: `Bearer ${state.apiKey}` } : headers;
 }
 
 async function apiErrorFrom(response) {
-  let problem = null;
-  try {
-    problem = await response.json();
-  } catch {
-    // Not a problem+json body.
-  }
-  const message = problem?.detail || problem?.title || `${response.status} ${response.statusText}`;
-  return new ApiError(response.status, message, problem?.code);
+  const problem = await response.json().catch(() => null); // problem+json, or nothing useful
+  return apiError(response.status, problem?.detail || problem?.title || `${response.status} ${response.statusText}`);
 }
 
 async function requestJson(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    cache: 'no-store',
-    headers: authHeaders({ Accept: 'application/json', ...options.headers }),
-  });
-  if (!response.ok) {
-    throw await apiErrorFrom(response);
-  }
+  const headers = authHeaders({ Accept: 'application/json', ...options.headers });
+  const response = await fetch(path, { ...options, cache: 'no-store', headers });
+  if (!response.ok) throw await apiErrorFrom(response);
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }
 
 const batchPath = (id) => `/api/batches/${encodeURIComponent(id)}`;
+const isAuthError = (error) => error.status === 401;
 
 // ---- Status line, connection indicator, API key --------------------------------------------------------------
 
 function showStatus(message, kind = 'info') {
-  const line = $('status-line');
-  line.textContent = message;
-  line.dataset.kind = kind;
+  $('status-line').textContent = message;
+  $('status-line').dataset.kind = kind;
 }
 
 function reportError(error, context) {
-  if (error instanceof ApiError && error.status === 401) {
+  if (isAuthError(error)) {
     $('api-key').setAttribute('aria-invalid', 'true');
     showStatus('This gateway needs an API key: enter it at the top and press Save.', 'error');
-    return;
+  } else {
+    showStatus(`${context}: ${error.message}`, 'error');
   }
-  showStatus(`${context}: ${error.message}`, 'error');
 }
 
+// mode: idle | connecting | live | polling | offline
 function setConnection(mode) {
-  const labels = { idle: 'idle', connecting: 'connecting', live: 'live', polling: 'polling', offline: 'offline' };
   $('connection').dataset.mode = mode;
-  $('connection-label').textContent = labels[mode];
+  $('connection-label').textContent = mode;
 }
 
+// Storage can be disabled: the key then lasts as long as the page.
 function readStoredApiKey() {
-  try {
-    return localStorage.getItem(API_KEY_STORAGE) || '';
-  } catch {
-    return '';
-  }
+  try { return localStorage.getItem(API_KEY_STORAGE) || ''; } catch { return ''; }
+}
+
+function storeApiKey(key) {
+  try { if (key) localStorage.setItem(API_KEY_STORAGE, key); else localStorage.removeItem(API_KEY_STORAGE); } catch { /* disabled */ }
 }
 
 function saveApiKey(event) {
   event.preventDefault();
   state.apiKey = $('api-key').value.trim();
-  try {
-    if (state.apiKey) {
-      localStorage.setItem(API_KEY_STORAGE, state.apiKey);
-    } else {
-      localStorage.removeItem(API_KEY_STORAGE);
-    }
-  } catch {
-    // Private mode: the key lasts for this page only.
-  }
+  storeApiKey(state.apiKey);
   $('api-key').removeAttribute('aria-invalid');
   showStatus(state.apiKey ? 'API key saved.' : 'API key cleared.');
   loadRecentBatches();
-  if (state.batchId) {
-    openBatch(state.batchId);
-  }
+  if (state.batchId) openBatch(state.batchId);
 }
 
-// ---- Formatting ------------------------------------------------------------------------------------------------
+// ---- Formatting and progress -----------------------------------------------------------------------------------
 
 function el(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
-    if (value !== null && value !== undefined && value !== false) {
-      element.setAttribute(name, value === true ? '' : value);
-    }
+    if (value !== null && value !== undefined && value !== false) element.setAttribute(name, value);
   }
   element.append(...children.filter((child) => child !== null && child !== undefined));
   return element;
 }
 
 function formatSize(bytes) {
-  if (bytes === null || bytes === undefined) {
-    return '—';
-  }
-  if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
-  }
+  if (bytes === null || bytes === undefined) return '—';
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function formatRelativeTime(iso) {
   const time = Date.parse(iso);
-  if (Number.isNaN(time)) {
-    return '';
-  }
+  if (Number.isNaN(time)) return '';
   const seconds = Math.round((time - Date.now()) / 1000);
   const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
   for (const [unit, size] of [['day', 86400], ['hour', 3600], ['minute', 60]]) {
-    if (Math.abs(seconds) >= size) {
-      return format.format(Math.round(seconds / size), unit);
-    }
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }
   return Math.abs(seconds) < 10 ? 'just now' : format.format(seconds, 'second');
 }
 
 const countOf = (counts, status) => (counts && counts[status]) || 0;
 
-// A session is done when nothing more will happen to it without a person: stored (and linked, if Notion is on),
-// failed, or expired. A Notion link that failed for good waits for a retry, so it counts as done too.
+// Done means nothing more happens without a person: stored (and linked when Notion is on), failed or expired.
+// A Notion link that failed for good waits for a retry, so it counts as done as well.
 function isSessionDone(session) {
-  if (['linked', 'failed', 'expired'].includes(session.status)) {
-    return true;
-  }
+  if (['linked', 'failed', 'expired'].includes(session.status)) return true;
   return session.status === 'uploaded' && ['disabled', 'failed', undefined, null].includes(session.notion_status);
 }
 
+// The batch list has counts only: there, uploaded counts as done whatever Notion still has to do.
 function doneFromCounts(counts) {
   return ['uploaded', 'linked', 'failed', 'expired'].reduce((sum, status) => sum + countOf(counts, status), 0);
 }
@@ -183,27 +145,20 @@ function batchProgress(batch) {
 }
 
 function describeProgress(batch, done, total) {
-  const parts = [`${done} of ${total} sessions done`];
   const failed = countOf(batch.counts, 'failed');
   const notionFailed = [...batch.sessions.values()].filter((session) => session.notion_status === 'failed').length;
-  if (failed) {
-    parts.push(`${failed} failed to upload`);
-  }
-  if (notionFailed) {
-    parts.push(`${notionFailed} to retry in Notion`);
-  }
-  return parts.join(' · ');
+  return [
+    `${done} of ${total} sessions done`,
+    failed ? `${failed} failed to upload` : null,
+    notionFailed ? `${notionFailed} to retry in Notion` : null,
+  ].filter(Boolean).join(' · ');
 }
 
 // ---- Rendering -------------------------------------------------------------------------------------------------
 
 function renderProgressBar(bar, counts, total) {
   for (const status of SEGMENT_ORDER) {
-    let segment = bar.querySelector(`.segment.${status}`);
-    if (!segment) {
-      segment = el('span', { class: `segment ${status}` });
-      bar.append(segment);
-    }
+    const segment = bar.querySelector(`.segment.${status}`) || bar.appendChild(el('span', { class: `segment ${status}` }));
     const count = countOf(counts, status);
     segment.style.width = total ? `${(count / total) * 100}%` : '0';
     segment.title = `${count} ${status}`;
@@ -211,13 +166,12 @@ function renderProgressBar(bar, counts, total) {
 }
 
 function renderBatchList(emptyMessage = 'No batches yet. Sessions created with a batch_id show up here.') {
-  const list = $('batch-list');
   const focusedId = document.activeElement?.dataset?.batchId;
-  list.replaceChildren(...state.batches.map((batch) => {
+  $('batch-list').replaceChildren(...state.batches.map((batch) => {
     const done = doneFromCounts(batch.counts);
-    const bar = el('div', { class: 'progress', 'aria-hidden': 'true' });
+    const bar = el('span', { class: 'progress', 'aria-hidden': 'true' });
     renderProgressBar(bar, batch.counts, batch.total);
-    const button = el('button', {
+    return el('li', {}, el('button', {
       type: 'button', class: 'batch-link', 'data-batch-id': batch.id,
       'aria-current': batch.id === state.batchId ? 'true' : null,
       'aria-label': `Batch ${batch.id}: ${done} of ${batch.total} done`,
@@ -226,20 +180,17 @@ function renderBatchList(emptyMessage = 'No batches yet. Sessions created with a
       el('span', { class: 'batch-link-id' }, batch.id),
       el('span', { class: 'batch-link-meta' }, `${done}/${batch.total}`)),
     bar,
-    el('span', { class: 'batch-link-time', title: batch.updated_time }, `updated ${formatRelativeTime(batch.updated_time)}`));
-    return el('li', {}, button);
+    el('span', { class: 'batch-link-time', title: batch.updated_time }, `updated ${formatRelativeTime(batch.updated_time)}`)));
   }));
   $('batch-list-empty').textContent = emptyMessage;
   $('batch-list-empty').hidden = state.batches.length > 0;
-  if (focusedId) {
-    list.querySelector(`[data-batch-id="${CSS.escape(focusedId)}"]`)?.focus();
-  }
+  if (focusedId) $('batch-list').querySelector(`[data-batch-id="${CSS.escape(focusedId)}"]`)?.focus();
 }
 
 function renderCountChips(counts) {
   $('batch-counts').replaceChildren(...STATUSES.map((status) => {
     const count = countOf(counts, status);
-    return el('li', { class: `chip${count ? '' : ' zero'}` },
+    return el('li', { class: count ? 'chip' : 'chip zero' },
       el('span', { class: 'swatch', style: `background: var(--${status})`, 'aria-hidden': 'true' }),
       `${status} `, el('strong', {}, String(count)));
   }));
@@ -249,18 +200,15 @@ function notionCell(session) {
   if (session.notion_page_url) {
     return el('a', { href: session.notion_page_url, target: '_blank', rel: 'noopener', class: 'notion-link' }, 'Notion row');
   }
-  if (['failed', 'expired'].includes(session.status)) {
-    return el('span', { class: 'muted' }, '—'); // nothing to link
-  }
+  if (['failed', 'expired'].includes(session.status)) return el('span', { class: 'muted' }, '—'); // nothing to link
   const text = { pending: session.status === 'uploaded' ? 'linking…' : 'waiting', failed: 'failed', linked: 'linked' };
-  return el('span', { class: session.notion_status === 'failed' ? 'error-text' : 'muted' }, text[session.notion_status] || '—');
+  const title = session.notion_status === 'disabled' ? 'Notion linking is not configured' : null;
+  return el('span', { class: session.notion_status === 'failed' ? 'error-text' : 'muted', title }, text[session.notion_status] || '—');
 }
 
 function detailsCell(session) {
   const details = el('div', { class: 'details' });
-  if (session.error) {
-    details.append(el('span', { class: 'error-text' }, session.error));
-  }
+  if (session.error) details.append(el('span', { class: 'error-text' }, session.error));
   if (session.notion_status === 'failed') {
     details.append(el('button', {
       type: 'button', class: 'button small', 'data-retry': session.id,
@@ -268,52 +216,44 @@ function detailsCell(session) {
     }, 'Retry'));
   }
   const result = currentRetryResult(session);
-  if (result) {
-    details.append(el('span', { class: 'retry-result', role: 'note' }, result.message));
-  }
+  if (result) details.append(el('span', { class: 'retry-result' }, result.message));
   return details;
 }
 
 function buildSessionRow(session) {
-  const name = session.filename || 'untitled.pdf';
   const documentCell = session.url
     ? el('a', { href: session.url, target: '_blank', rel: 'noopener', class: 'document-link', title: session.url }, 'open')
     : el('span', { class: 'muted' }, '—');
   return el('tr', { 'data-session-id': session.id, 'data-status': session.status },
     el('td', {}, el('span', { class: `badge ${session.status}` }, session.status)),
-    el('td', {}, el('span', { class: 'filename' }, name), el('span', { class: 'session-id' }, session.id)),
+    el('td', {}, el('span', { class: 'filename' }, session.filename || 'untitled.pdf'), el('span', { class: 'session-id' }, session.id)),
     el('td', { class: 'numeric' }, formatSize(session.content_length)),
     el('td', {}, documentCell),
     el('td', {}, notionCell(session)),
     el('td', {}, detailsCell(session)));
 }
 
+// Redraws only the rows whose session changed, so focus and hover survive a stream of updates.
 function renderSessionRows(sessions) {
   const body = $('session-rows');
-  const existing = new Map([...body.rows].map((row) => [row.dataset.sessionId, row]));
+  const stale = new Map([...body.rows].map((row) => [row.dataset.sessionId, row]));
   for (const session of sessions.values()) {
+    const row = stale.get(session.id);
+    stale.delete(session.id);
     const signature = JSON.stringify([session, currentRetryResult(session)]);
-    const row = existing.get(session.id);
-    existing.delete(session.id);
-    if (row && state.rowSignatures.get(session.id) === signature) {
-      continue;
-    }
+    if (row && state.rowSignatures.get(session.id) === signature) continue;
     state.rowSignatures.set(session.id, signature);
     const fresh = buildSessionRow(session);
-    if (row) {
-      const hadFocus = row.contains(document.activeElement) && document.activeElement.dataset.retry;
-      if (row.dataset.status !== session.status) {
-        fresh.classList.add('flash');
-      }
-      row.replaceWith(fresh);
-      if (hadFocus) {
-        fresh.querySelector('[data-retry]')?.focus();
-      }
-    } else {
+    if (!row) {
       body.append(fresh);
+      continue;
     }
+    const retryHadFocus = row.contains(document.activeElement) && 'retry' in document.activeElement.dataset;
+    if (row.dataset.status !== session.status) fresh.classList.add('flash');
+    row.replaceWith(fresh);
+    if (retryHadFocus) fresh.querySelector('[data-retry]')?.focus();
   }
-  for (const [id, row] of existing) {
+  for (const [id, row] of stale) {
     row.remove();
     state.rowSignatures.delete(id);
   }
@@ -322,9 +262,7 @@ function renderSessionRows(sessions) {
 
 function renderBatch() {
   const batch = state.batch;
-  if (!batch) {
-    return;
-  }
+  if (!batch) return;
   const { done, total, percent } = batchProgress(batch);
   $('welcome').hidden = true;
   $('batch').hidden = false;
@@ -332,19 +270,17 @@ function renderBatch() {
   $('batch-updated').textContent = batch.updatedTime ? `Updated ${formatRelativeTime(batch.updatedTime)}` : '';
   $('batch-updated').title = batch.updatedTime || '';
   $('batch-percent').textContent = String(percent);
-  const bar = $('batch-progress');
-  bar.setAttribute('aria-valuenow', String(percent));
-  bar.setAttribute('aria-valuetext', `${done} of ${total} sessions done (${percent} %)`);
-  renderProgressBar(bar, batch.counts, total);
+  $('batch-progress').setAttribute('aria-valuenow', String(percent));
+  $('batch-progress').setAttribute('aria-valuetext', `${done} of ${total} sessions done (${percent} %)`);
+  renderProgressBar($('batch-progress'), batch.counts, total);
   $('batch-progress-text').textContent = describeProgress(batch, done, total);
   renderCountChips(batch.counts);
   renderSessionRows(batch.sessions);
 }
 
+// Many events can arrive at once (a replay, a busy batch): draw once per frame.
 function scheduleRender() {
-  if (state.renderQueued) {
-    return;
-  }
+  if (state.renderQueued) return;
   state.renderQueued = true;
   requestAnimationFrame(() => {
     state.renderQueued = false;
@@ -368,44 +304,32 @@ function applySnapshot(batch) {
 }
 
 function applySessionEvent(change) {
-  if (!state.batch || !change?.session) {
-    return;
-  }
+  if (!state.batch || !change?.session) return;
   state.syncBuffer?.push(change);
   state.batch.sessions.set(change.session.id, change.session);
-  state.batch.total = change.total;
-  state.batch.counts = change.counts || {};
-  state.batch.updatedTime = new Date().toISOString();
+  Object.assign(state.batch, { total: change.total, counts: change.counts || {}, updatedTime: new Date().toISOString() });
   updateBatchListEntry(state.batch.id, change.total, change.counts, state.batch.updatedTime);
   scheduleRender();
 }
 
 function updateBatchListEntry(id, total, counts, updatedTime) {
   const entry = state.batches.find((batch) => batch.id === id);
-  if (entry) {
-    Object.assign(entry, { total, counts, updated_time: updatedTime || entry.updated_time });
-  }
+  if (entry) Object.assign(entry, { total, counts, updated_time: updatedTime || entry.updated_time });
 }
 
+// A started retry is news while Notion links again; a refused one while the link is still failed.
 function currentRetryResult(session) {
   const result = state.retryResults.get(session.id);
-  // A started retry is news while Notion links again; a refused one while the link is still failed.
-  if (result && session.notion_status === (result.ok ? 'pending' : 'failed')) {
-    return result;
-  }
-  return null;
+  return result && session.notion_status === (result.ok ? 'pending' : 'failed') ? result : null;
 }
 
 async function loadRecentBatches() {
   try {
-    const list = await requestJson('/api/batches');
-    state.batches = list?.data || [];
-    if (state.batch) {
-      updateBatchListEntry(state.batch.id, state.batch.total, state.batch.counts, state.batch.updatedTime);
-    }
+    state.batches = (await requestJson('/api/batches'))?.data || [];
+    if (state.batch) updateBatchListEntry(state.batch.id, state.batch.total, state.batch.counts, state.batch.updatedTime);
     renderBatchList();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
+    if (isAuthError(error)) {
       state.batches = [];
       renderBatchList('Enter the API key to see the recent batches.');
     }
@@ -413,17 +337,16 @@ async function loadRecentBatches() {
   }
 }
 
-// Reloads the whole batch, then replays the events that arrived meanwhile, so that nothing between the two is lost.
+// Reloads the whole batch, then replays the events that arrived meanwhile, so nothing between the two is lost.
 async function resyncBatch(id) {
   state.syncBuffer = [];
   try {
     const snapshot = await requestJson(batchPath(id));
-    const missed = state.syncBuffer;
+    const missed = state.syncBuffer || [];
     state.syncBuffer = null;
-    if (state.batchId === id) {
-      applySnapshot(snapshot);
-      missed.forEach(applySessionEvent);
-    }
+    if (state.batchId !== id) return;
+    applySnapshot(snapshot);
+    missed.forEach(applySessionEvent);
   } catch (error) {
     state.syncBuffer = null;
     reportError(error, `Could not reload batch ${id}`);
@@ -441,41 +364,29 @@ async function openBatch(id) {
   renderBatchList();
   try {
     const snapshot = await requestJson(batchPath(id));
-    if (state.batchId !== id) {
-      return;
-    }
+    if (state.batchId !== id) return; // another batch was opened meanwhile
     applySnapshot(snapshot);
     showStatus(`Batch ${id}: ${snapshot.total} sessions.`);
     followBatch(id);
   } catch (error) {
-    if (state.batchId !== id) {
-      return;
-    }
+    if (state.batchId !== id) return;
     $('batch').hidden = true;
     $('welcome').hidden = false;
     setConnection('idle');
-    if (error instanceof ApiError && error.status === 404) {
-      showStatus(`There is no batch named “${id}” (yet).`, 'error');
-    } else {
-      reportError(error, `Could not open batch ${id}`);
-    }
+    if (error.status === 404) showStatus(`There is no batch named “${id}” (yet).`, 'error');
+    else reportError(error, `Could not open batch ${id}`);
   }
 }
 
 function showBatchFromLocation() {
   const match = /^#\/batches\/(.+)$/.exec(location.hash);
-  if (match) {
-    openBatch(decodeURIComponent(match[1]));
-  }
+  if (match) openBatch(decodeURIComponent(match[1]));
 }
 
 function navigateToBatch(id) {
   const hash = `#/batches/${encodeURIComponent(id)}`;
-  if (location.hash === hash) {
-    openBatch(id);
-  } else {
-    location.hash = hash; // the hashchange listener opens it
-  }
+  if (location.hash === hash) openBatch(id);
+  else location.hash = hash; // the hashchange listener opens it
 }
 
 async function retrySession(sessionId, button) {
@@ -487,9 +398,7 @@ async function retrySession(sessionId, button) {
     await requestJson(`/api/notion/upload-proxy/retry/${encodeURIComponent(sessionId)}`, { method: 'POST' });
     state.retryResults.set(sessionId, { ok: true, message: 'Retry started: linking to Notion again.' });
     showStatus(`Retry started for ${name}.`);
-    if (session) {
-      session.notion_status = 'pending'; // until the stream or the next poll tells more
-    }
+    if (session) session.notion_status = 'pending'; // until the stream or the next poll says more
   } catch (error) {
     state.retryResults.set(sessionId, { ok: false, message: `Retry refused: ${error.message}` });
     reportError(error, `Retry of ${name} refused`);
@@ -500,81 +409,15 @@ async function retrySession(sessionId, button) {
 
 // ---- Live updates: Server-Sent Events over fetch(), polling as the fallback -------------------------------------
 
-// Parses the text/event-stream format: "field: value" lines, comments starting with ":", a blank line dispatches.
-function createEventStreamParser({ onEvent, onId, onRetry }) {
-  let buffer = '';
-  let skipNextLineFeed = false;
-  let data = [];
-  let type = '';
-  let id = null;
-
-  function dispatch() {
-    if (id !== null) {
-      onId(id);
-    }
-    if (data.length) {
-      onEvent({ type: type || 'message', data: data.join('\n') });
-    }
-    data = [];
-    type = '';
-    id = null;
-  }
-
-  function processLine(line) {
-    if (line === '') {
-      dispatch();
-      return;
-    }
-    if (line.startsWith(':')) {
-      return; // a comment, such as the server's keep-alive
-    }
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) {
-      value = value.slice(1);
-    }
-    if (field === 'data') {
-      data.push(value);
-    } else if (field === 'event') {
-      type = value;
-    } else if (field === 'id' && !value.includes('\0')) {
-      id = value;
-    } else if (field === 'retry' && /^\d+$/.test(value)) {
-      onRetry(Number(value));
-    }
-  }
-
-  return {
-    push(text) {
-      if (skipNextLineFeed && text.startsWith('\n')) {
-        text = text.slice(1); // the second half of a CRLF split across two chunks
-      }
-      skipNextLineFeed = text.endsWith('\r');
-      const lines = (buffer + text).split(/\r\n|\r|\n/);
-      buffer = lines.pop();
-      lines.forEach(processLine);
-    },
-  };
-}
-
 function handleStreamEvent(event, id) {
-  if (state.batchId !== id) {
-    return;
-  }
-  if (event.type === 'session') {
-    applySessionEvent(JSON.parse(event.data));
-  } else if (event.type === 'reset') {
-    resyncBatch(id); // the server no longer has the changes asked for
-  }
+  if (state.batchId !== id) return;
+  if (event.type === 'session') applySessionEvent(JSON.parse(event.data));
+  else if (event.type === 'reset') resyncBatch(id); // the server no longer has the changes asked for
 }
 
 function followBatch(id) {
-  if (typeof ReadableStream === 'undefined' || typeof TextDecoderStream === 'undefined') {
-    startPolling(id, false);
-  } else {
-    connectEventStream(id);
-  }
+  if (typeof TextDecoderStream === 'undefined' || typeof AbortSignal.any !== 'function') startPolling(id, false);
+  else connectEventStream(id);
 }
 
 async function connectEventStream(id) {
@@ -582,76 +425,49 @@ async function connectEventStream(id) {
   state.stream?.abort();
   const controller = new AbortController();
   state.stream = controller;
-  let received = false;
-  const headers = authHeaders({ Accept: 'text/event-stream' });
-  if (state.lastEventId !== null) {
-    headers['Last-Event-ID'] = state.lastEventId;
-  }
-  if (!state.pollTimer) {
-    setConnection('connecting');
-  }
+  let connected = false;
+  if (!state.pollTimer) setConnection('connecting');
   try {
-    const response = await fetch(`${batchPath(id)}/events`, { headers, cache: 'no-store', signal: controller.signal });
-    if (!response.ok) {
-      throw await apiErrorFrom(response);
-    }
-    if (!response.body) {
-      throw new Error('this browser cannot read a streamed response');
-    }
-    stopPolling();
-    setConnection('live');
-    const firstConnection = state.lastEventId === null;
-    const parser = createEventStreamParser({
+    await readEventStream(`${batchPath(id)}/events`, {
+      headers: authHeaders(),
+      lastEventId: state.lastEventId,
+      signal: controller.signal,
+      silenceMs: STREAM_SILENCE_MS,
+      rejectResponse: apiErrorFrom,
+      onOpen: () => {
+        connected = true;
+        state.streamFailures = 0;
+        stopPolling();
+        setConnection('live');
+        if (state.lastEventId === null) resyncBatch(id); // whatever changed between the first load and now
+      },
       onEvent: (event) => handleStreamEvent(event, id),
       onId: (eventId) => { state.lastEventId = eventId; },
       onRetry: (delay) => { state.reconnectDelay = delay; },
     });
-    if (firstConnection) {
-      resyncBatch(id); // whatever changed between the first load and this connection
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    resetSilenceWatchdog(controller);
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        break;
-      }
-      received = true;
-      state.streamFailures = 0;
-      resetSilenceWatchdog(controller);
-      parser.push(value);
-    }
     throw new Error('the server closed the event stream');
   } catch (error) {
-    clearTimeout(state.silenceTimer);
-    if (state.stream !== controller || state.batchId !== id) {
-      return; // closed on purpose: another batch, or polling took over
-    }
-    handleStreamFailure(id, error, received);
+    if (state.stream !== controller || state.batchId !== id) return; // closed on purpose
+    handleStreamFailure(id, error, connected);
   }
 }
 
-function resetSilenceWatchdog(controller) {
-  clearTimeout(state.silenceTimer);
-  state.silenceTimer = setTimeout(() => controller.abort(), STREAM_SILENCE_MS);
-}
-
-function handleStreamFailure(id, error, received) {
-  if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
+// A stream that was open and then dropped (or went silent) resumes from its last event; failing to connect at all
+// twice in a row switches to polling, which tries the stream again now and then.
+function handleStreamFailure(id, error, wasConnected) {
+  if ([401, 403, 404].includes(error.status)) {
     stopFollowing();
     setConnection('offline');
     reportError(error, 'Live updates stopped');
     return;
   }
-  if (!received) {
-    state.streamFailures += 1;
-  }
+  if (!wasConnected) state.streamFailures += 1;
   if (state.streamFailures >= STREAM_FAILURES_BEFORE_POLLING) {
     startPolling(id, true);
-  } else {
-    setConnection('connecting');
-    state.reconnectTimer = setTimeout(() => connectEventStream(id), state.reconnectDelay);
+    return;
   }
+  setConnection('connecting');
+  state.reconnectTimer = setTimeout(() => connectEventStream(id), state.reconnectDelay);
 }
 
 function startPolling(id, retryStreamLater) {
@@ -672,10 +488,9 @@ function startPolling(id, retryStreamLater) {
 async function pollBatch(id) {
   try {
     const snapshot = await requestJson(batchPath(id));
-    if (state.batchId === id && state.pollTimer) {
-      applySnapshot(snapshot);
-      setConnection('polling');
-    }
+    if (state.batchId !== id || !state.pollTimer) return; // the stream took over meanwhile
+    applySnapshot(snapshot);
+    setConnection('polling');
   } catch (error) {
     setConnection('offline');
     reportError(error, `Could not refresh batch ${id}`);
@@ -693,7 +508,6 @@ function stopFollowing() {
   stream?.abort();
   stopPolling();
   clearTimeout(state.reconnectTimer);
-  clearTimeout(state.silenceTimer);
   state.syncBuffer = null;
 }
 
@@ -705,21 +519,15 @@ function start() {
   $('open-batch-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const id = $('batch-id').value.trim();
-    if (id) {
-      navigateToBatch(id);
-    }
+    if (id) navigateToBatch(id);
   });
   $('batch-list').addEventListener('click', (event) => {
     const link = event.target.closest('[data-batch-id]');
-    if (link) {
-      navigateToBatch(link.dataset.batchId);
-    }
+    if (link) navigateToBatch(link.dataset.batchId);
   });
   $('session-rows').addEventListener('click', (event) => {
     const button = event.target.closest('[data-retry]');
-    if (button) {
-      retrySession(button.dataset.retry, button);
-    }
+    if (button) retrySession(button.dataset.retry, button);
   });
   $('refresh-batches').addEventListener('click', loadRecentBatches);
   window.addEventListener('hashchange', showBatchFromLocation);

@@ -29,7 +29,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         settings["Cluster:Clustering"] = "AdoNet";
         settings["Cluster:ConnectionString"] = connectionString;
         settings["Sessions:StagingSweepInterval"] = "00:00:01";
-        settings["Sessions:StagingOrphanAge"] = "00:00:00";
+        settings["Sessions:StagingOrphanAge"] = "00:00:05";
 
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSiloHost((_, host) =>

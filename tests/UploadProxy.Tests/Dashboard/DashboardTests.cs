@@ -76,7 +76,12 @@ public sealed class DashboardTests
             Assert.Equal(BatchSize, cloudinary.Assets.Count);
             await Assertions.Expect(page.Locator("#connection-label")).ToHaveTextAsync("live");
 
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), FullPage = true });
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(RepositoryRoot(), "docs", "dashboard.png"),
+                FullPage = true,
+                Animations = ScreenshotAnimations.Disabled, // bars and row highlights as they end, not mid-transition
+            });
         }
         catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {

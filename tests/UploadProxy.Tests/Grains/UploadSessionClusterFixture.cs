@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
@@ -22,6 +23,8 @@ public class UploadSessionClusterFixture : IAsyncLifetime
         Cloudinary = await FakeCloudinaryServer.StartAsync();
         _dataDirectory = TestSettings.NewDataDirectory();
         var settings = TestSettings.Standalone(_dataDirectory).WithCloudinary(Cloudinary);
+        settings["Sessions:StagingSweepInterval"] = "00:00:01";
+        settings["Sessions:StagingOrphanAge"] = "00:00:05";
         await ConfigureAsync(settings);
         Staging = new FileSystemStagingStore(Path.Combine(_dataDirectory, "staging"));
 
@@ -31,7 +34,11 @@ public class UploadSessionClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddUploadProxyServices(host.Configuration);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddEmbeddedPersistence());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddEmbeddedPersistence();
+            silo.Services.AddHostedService<StagingSweeper>();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -50,6 +57,18 @@ public class UploadSessionClusterFixture : IAsyncLifetime
     }
 
     public bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
+
+    /// <summary>Waits for staged bytes to go: at once normally, or at the next sweep after a silo died holding them.</summary>
+    public async Task<bool> IsStagedAfterSweepAsync(string stagingKey)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (IsStaged(stagingKey) && !patience.IsCancellationRequested)
+        {
+            await Task.Delay(200, CancellationToken.None);
+        }
+
+        return IsStaged(stagingKey);
+    }
 
     public virtual async Task DisposeAsync()
     {

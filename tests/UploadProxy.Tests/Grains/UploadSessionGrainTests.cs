@@ -95,7 +95,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
             var done = await WaitAsync(session);
             Assert.Equal(SessionStatus.Uploaded, done.Status);
             Assert.Equal(SamplePdf.Sha256(pdf), fixture.Cloudinary.Find(done.Storage!.PublicId)?.Sha256);
-            Assert.False(fixture.IsStaged(document.StagingKey));
+            Assert.False(await fixture.IsStagedAfterSweepAsync(document.StagingKey));
         }
     }
 

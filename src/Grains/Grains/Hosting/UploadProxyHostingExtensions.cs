@@ -173,9 +173,8 @@ public static class UploadProxyHostingExtensions
                 client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.Token);
                 client.DefaultRequestHeaders.Add("Notion-Version", options.Version);
             });
-        notion.AddResilienceHandler("notion", (pipeline, context) =>
+        notion.AddResilienceHandler("notion", pipeline =>
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<NotionOptions>>().Value;
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 3,
@@ -184,10 +183,10 @@ public static class UploadProxyHostingExtensions
                     UseJitter = true,
                     Delay = TimeSpan.FromSeconds(1),
                 });
-                pipeline.AddTimeout(options.AttemptTimeout);
             });
 
-        // Inside the retry: every attempt, retries included, waits for its slot in the cluster-wide schedule.
+        // Inside the retry: every attempt, retries included, waits for its slot in the cluster-wide schedule,
+        // and only then starts its own timeout.
         notion.AddHttpMessageHandler<NotionRateGateHandler>();
     }
 

@@ -1,11 +1,18 @@
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 using UploadProxy.Grains.Hosting;
 
 namespace UploadProxy.Grains.Notion;
 
-/// <summary>Waits for a slot from the cluster's <see cref="INotionRateGateGrain"/> before each Notion request, retries included.</summary>
+/// <summary>
+/// Waits for a slot from the cluster's <see cref="INotionRateGateGrain"/> before each Notion request, retries included,
+/// then gives the request <see cref="NotionOptions.AttemptTimeout"/>: time spent queueing for a slot (minutes, in a
+/// large batch) must not count against the request, or it would time out and throw its slot away.
+/// </summary>
 public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionOptions> options, TimeProvider timeProvider) : DelegatingHandler
 {
+    private readonly TimeSpan _attemptTimeout = options.Value.AttemptTimeout;
+
     // A request that wakes up this late (a stalled thread pool, a paused process) takes a new slot instead of
     // sending beside the requests of the slots that followed its own, which would be a burst.
     private readonly TimeSpan _tolerance = TimeSpan.FromSeconds(0.5 / options.Value.RequestsPerSecond);
@@ -27,7 +34,16 @@ public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionO
             {
                 UploadProxyMetrics.NotionQueueWait.Record(timeProvider.GetElapsedTime(queued).TotalSeconds);
                 UploadProxyMetrics.NotionRequests.Add(1);
-                return await base.SendAsync(request, cancellationToken);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(_attemptTimeout);
+                try
+                {
+                    return await base.SendAsync(request, attempt.Token);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutRejectedException($"Notion did not answer within {_attemptTimeout}.", ex);
+                }
             }
         }
     }
