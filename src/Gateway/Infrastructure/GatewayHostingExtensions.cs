@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
 using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 using UploadProxy.Gateway.Batches;
@@ -14,6 +15,9 @@ namespace UploadProxy.Gateway;
 
 internal static class GatewayHostingExtensions
 {
+    /// <summary>Orleans' own dashboard of the cluster's internals; behind the API keys like /api.</summary>
+    private const string OrleansDashboardPath = "/orleans";
+
     public static WebApplicationBuilder AddUploadProxyGateway(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -51,7 +55,9 @@ internal static class GatewayHostingExtensions
         app.UseExceptionHandler();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<ApiKeyMiddleware>());
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(OrleansDashboardPath),
+            api => api.UseMiddleware<ApiKeyMiddleware>());
         app.UseRateLimiter();
 
         app.MapOpenApi();
@@ -61,6 +67,7 @@ internal static class GatewayHostingExtensions
         app.MapBatchesApi();
         app.MapLocalDocuments();
         app.MapHealthApi();
+        app.MapOrleansDashboard(OrleansDashboardPath);
         app.LogListening();
         return app;
     }

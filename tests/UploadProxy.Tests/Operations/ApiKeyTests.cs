@@ -35,6 +35,20 @@ public sealed class ApiKeyTests(ApiKeyFixture gateway) : IClassFixture<ApiKeyFix
     }
 
     [Fact]
+    public async Task Orleans_dashboard_of_the_cluster_needs_a_key_too()
+    {
+        using var client = gateway.Factory.CreateClient();
+
+        var withoutKey = await client.GetAsync("/orleans");
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKeyFixture.Key);
+        var withKey = await client.GetAsync("/orleans");
+
+        await Problems.AssertAsync(withoutKey, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        Assert.Equal("text/html", withKey.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_wrong_key_answers_401()
     {
         using var client = gateway.Factory.CreateClient();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Dashboard;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Polly;
@@ -95,6 +96,7 @@ public static class UploadProxyHostingExtensions
         }
 
         silo.AddActivityPropagation();
+        silo.AddDashboard();
         silo.Services.AddHostedService<StagingSweeper>();
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.Localhost)
@@ -138,6 +140,7 @@ public static class UploadProxyHostingExtensions
     {
         var cluster = configuration.GetClusterHostingOptions();
         client.AddActivityPropagation();
+        client.AddDashboard();
         client.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;
