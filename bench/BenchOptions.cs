@@ -20,7 +20,7 @@ internal sealed record BenchOptions
 
         Options:
           --gateway URL          drive a running gateway (e.g. deploy/local/cluster.sh) instead of starting one;
-                                 the rows that need its process (memory) are skipped
+                                 the rows that need its process or its Notion (memory, large, Notion) say n/a
           --api-key KEY          sent as X-Api-Key, for a gateway that has UPLOADPROXY_API_KEYS (with --gateway)
           --sessions N           idle sessions for the memory figure (default 100000)
           --info-sessions N      sessions created before info polling (default 10000)

@@ -34,6 +34,11 @@ internal static class Program
             return MicroBenchmarks.Run(options.MicroArguments);
         }
 
+        // The in-process fakes are ASP.NET Core hosts whose lifetime would take Ctrl+C and SIGTERM for themselves and
+        // leave the run going without them: stop the whole run instead (exit handlers kill the servers it started).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
         await using var context = new BenchContext(options);
         var exitCode = 0;
         try
@@ -98,6 +103,13 @@ internal static class Program
         {
             await NotionDrainScenario.RunAsync(context);
         }
+    }
+
+    private static void Stop(PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        Progress.Say($"{signal.Signal}: stopping");
+        Environment.Exit(130);
     }
 
     private static string Machine()

@@ -101,7 +101,9 @@ internal static class LoadRunner
 
     /// <summary>
     /// Open-loop load: requests start on a fixed schedule whatever the answers do, and each latency counts from
-    /// the request's scheduled start, so a stall shows in the figures instead of slowing the load down.
+    /// the request's scheduled start, so a stall shows in the figures instead of slowing the load down. The schedule
+    /// is kept by a dedicated thread (not a pool thread that would wake late when the pool is busy), which starts
+    /// each request itself; answers complete on the pool.
     /// </summary>
     public static async Task<LoadResult> RunPacedAsync(
         string route, double perSecond, TimeSpan duration, int maxInFlight, Func<CancellationToken, Task> request)
@@ -114,46 +116,52 @@ internal static class LoadRunner
         string? firstError = null;
         using var slots = new SemaphoreSlim(maxInFlight);
 
-        var cpu = CpuSnapshot.Take();
-        var start = Stopwatch.GetTimestamp();
-        for (long issued = 0; issued < total; issued++)
+        async Task SendAsync(long scheduled)
         {
-            var scheduled = start + (long)(issued / perSecond * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < scheduled)
+            try
             {
-                await Task.Delay(1);
+                await request(CancellationToken.None);
+                var milliseconds = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(milliseconds);
+                }
             }
-
-            if (!slots.Wait(0))
+            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
             {
-                // More than maxInFlight outstanding: the server is not keeping up with the schedule.
-                skipped++;
-                continue;
+                Interlocked.CompareExchange(ref firstError, $"{ex.GetType().Name}: {ex.Message}", null);
+                Interlocked.Increment(ref errors);
             }
-
-            inFlight.Add(Task.Run(async () =>
+            finally
             {
-                try
-                {
-                    await request(CancellationToken.None);
-                    var milliseconds = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-                    lock (latencies)
-                    {
-                        latencies.Add(milliseconds);
-                    }
-                }
-                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
-                {
-                    Interlocked.CompareExchange(ref firstError, $"{ex.GetType().Name}: {ex.Message}", null);
-                    Interlocked.Increment(ref errors);
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }));
+                slots.Release();
+            }
         }
 
+        var cpu = CpuSnapshot.Take();
+        var start = Stopwatch.GetTimestamp();
+        var scheduler = new Thread(() =>
+        {
+            for (long issued = 0; issued < total; issued++)
+            {
+                var scheduled = start + (long)(issued / perSecond * Stopwatch.Frequency);
+                WaitUntil(scheduled);
+                if (!slots.Wait(0))
+                {
+                    // More than maxInFlight outstanding: the server is not keeping up with the schedule.
+                    skipped++;
+                    continue;
+                }
+
+                inFlight.Add(SendAsync(scheduled));
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "paced load",
+        };
+        scheduler.Start();
+        await Task.Run(scheduler.Join);
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
         var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, CpuSnapshot.Take(), elapsed);
@@ -171,5 +179,23 @@ internal static class LoadRunner
             new Dictionary<string, LatencySummary>(StringComparer.Ordinal) { [route] = LatencySummary.From(latencies) },
             machineCpu,
             foreignCpu);
+    }
+
+    /// <summary>Sleeps while the time is more than 2 ms away, then yields until it comes (sub-millisecond precision).</summary>
+    private static void WaitUntil(long timestamp)
+    {
+        var twoMilliseconds = Stopwatch.Frequency / 500;
+        long now;
+        while ((now = Stopwatch.GetTimestamp()) < timestamp)
+        {
+            if (timestamp - now > twoMilliseconds)
+            {
+                Thread.Sleep(1);
+            }
+            else
+            {
+                Thread.Yield();
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ internal sealed class UploadProxyClient : IDisposable
     public const string BasePath = "/api/notion/upload-proxy";
 
     private static readonly Uri CreateUri = new($"{BasePath}/create", UriKind.Relative);
-    private static readonly byte[] CreateBody = """{"filename":"bench-document.pdf","batch_id":"bench"}"""u8.ToArray();
+    private static readonly byte[] CreateInBatchBody = """{"filename":"bench-document.pdf","batch_id":"bench"}"""u8.ToArray();
+    private static readonly byte[] CreateAloneBody = """{"filename":"bench-document.pdf"}"""u8.ToArray();
 
     private readonly HttpClient _http;
 
@@ -23,10 +24,10 @@ internal sealed class UploadProxyClient : IDisposable
         }
     }
 
-    /// <summary>Opens a session and returns its id.</summary>
-    public async Task<string> CreateAsync(CancellationToken cancellationToken)
+    /// <summary>Opens a session, in the batch <c>bench</c> as a pipeline's client would or in none, and returns its id.</summary>
+    public async Task<string> CreateAsync(CancellationToken cancellationToken, bool inBatch = true)
     {
-        using var content = new ByteArrayContent(CreateBody);
+        using var content = new ByteArrayContent(inBatch ? CreateInBatchBody : CreateAloneBody);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await _http.PostAsync(CreateUri, content, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);

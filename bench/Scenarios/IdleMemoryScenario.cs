@@ -6,7 +6,8 @@ namespace UploadProxy.Bench.Scenarios;
 
 /// <summary>
 /// What an idle session costs the process that holds it: a fresh gateway is warmed up, then N sessions are created
-/// and left pending; (RSS after they settle − RSS before) / N.
+/// and left pending; (RSS after they settle − RSS before) / N. The sessions belong to no batch, so the figure is the
+/// session's own cost, not that of one batch of N sessions.
 /// </summary>
 internal static class IdleMemoryScenario
 {
@@ -31,7 +32,7 @@ internal static class IdleMemoryScenario
 
         // Warm the paths (JIT, pools, SQLite) with sessions that are counted in the baseline, not in N.
         Progress.Say("memory: warm-up");
-        var warm = await SessionSeeding.CreateAsync(client, WarmupSessions, Concurrency);
+        var warm = await SessionSeeding.CreateAsync(client, WarmupSessions, Concurrency, inBatch: false);
         foreach (var id in warm.Ids.Take(100))
         {
             await client.InfoAsync(id, CancellationToken.None);
@@ -41,7 +42,7 @@ internal static class IdleMemoryScenario
         var before = await ProcessMemory.SettledResidentAsync(pid, 5, TimeSpan.FromMilliseconds(500));
 
         Progress.Say($"memory: creating {count} sessions");
-        var created = await SessionSeeding.CreateAsync(client, count, Concurrency);
+        var created = await SessionSeeding.CreateAsync(client, count, Concurrency, inBatch: false);
         Progress.Say($"memory: letting {created.Ids.Count} sessions settle for {Settle.TotalSeconds} s");
         await Task.Delay(Settle);
         var after = await ProcessMemory.SettledResidentAsync(pid, 5, TimeSpan.FromMilliseconds(500));

@@ -9,7 +9,8 @@ internal static class SessionSeeding
     /// <summary>Seeding stops after this long whatever the count, so a slow gateway cannot hold the run forever.</summary>
     private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(15);
 
-    public static async Task<(IReadOnlyList<string> Ids, LoadResult Result)> CreateAsync(UploadProxyClient client, int count, int concurrency)
+    public static async Task<(IReadOnlyList<string> Ids, LoadResult Result)> CreateAsync(
+        UploadProxyClient client, int count, int concurrency, bool inBatch = true)
     {
         var ids = new string?[count];
         var next = -1;
@@ -17,7 +18,7 @@ internal static class SessionSeeding
         {
             var slot = Interlocked.Increment(ref next);
             var start = Stopwatch.GetTimestamp();
-            ids[slot] = await client.CreateAsync(cancellationToken);
+            ids[slot] = await client.CreateAsync(cancellationToken, inBatch);
             timer.Record("create", start);
         });
         return (ids.OfType<string>().ToList(), result);
