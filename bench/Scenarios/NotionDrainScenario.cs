@@ -25,19 +25,6 @@ internal static class NotionDrainScenario
     /// <summary>With no Notion request this long after the documents are stored, linking is taken as not available.</summary>
     private static readonly TimeSpan NoLinkingAfter = TimeSpan.FromSeconds(20);
 
-    private static readonly Dictionary<string, string> Schema = new(StringComparer.Ordinal)
-    {
-        ["Name"] = "title",
-        ["URL"] = "url",
-        ["File"] = "files",
-        ["Session ID"] = "rich_text",
-        ["Size"] = "number",
-        ["Uploaded at"] = "date",
-        ["Batch"] = "rich_text",
-        ["Pages"] = "number",
-        ["Text"] = "rich_text",
-    };
-
     public static async Task RunAsync(BenchContext context)
     {
         var count = context.Options.NotionSessions;
@@ -51,7 +38,7 @@ internal static class NotionDrainScenario
         }
 
         await using var notion = await FakeNotionServer.StartAsync(new FakeNotionOptions { RequestsPerSecond = FakeRate });
-        var database = notion.AddDatabase(DatabaseTitle, Schema);
+        var database = notion.AddDatabase(DatabaseTitle, FakeNotionServer.DocumentsSchema);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["NOTION_TOKEN"] = notion.Token,

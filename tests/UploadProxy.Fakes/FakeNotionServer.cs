@@ -10,6 +10,20 @@ namespace UploadProxy.Fakes;
 /// </summary>
 public sealed class FakeNotionServer : IAsyncDisposable
 {
+    /// <summary>A plain documents database with every property UploadProxy writes by default.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DocumentsSchema = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Name"] = PropertyTypes.Title,
+        ["URL"] = PropertyTypes.Url,
+        ["File"] = PropertyTypes.Files,
+        ["Session ID"] = PropertyTypes.RichText,
+        ["Size"] = PropertyTypes.Number,
+        ["Uploaded at"] = PropertyTypes.Date,
+        ["Batch"] = PropertyTypes.RichText,
+        ["Pages"] = PropertyTypes.Number,
+        ["Text"] = PropertyTypes.RichText,
+    };
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly NotionWorkspace _workspace;

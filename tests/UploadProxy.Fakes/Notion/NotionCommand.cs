@@ -8,19 +8,6 @@ internal static class NotionCommand
     public const string Usage =
         "notion [--port 5091] [--token T] [--rate 3] [--burst 3] [--latency-ms N] [--database-title DB-DOCUMENTS]";
 
-    private static readonly IReadOnlyDictionary<string, string> DocumentsSchema = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["Name"] = PropertyTypes.Title,
-        ["URL"] = PropertyTypes.Url,
-        ["File"] = PropertyTypes.Files,
-        ["Session ID"] = PropertyTypes.RichText,
-        ["Size"] = PropertyTypes.Number,
-        ["Uploaded at"] = PropertyTypes.Date,
-        ["Batch"] = PropertyTypes.RichText,
-        ["Pages"] = PropertyTypes.Number,
-        ["Text"] = PropertyTypes.RichText,
-    };
-
     public static async Task<int> RunAsync(string[] args)
     {
         if (Parse(args) is not var (options, databaseTitle))
@@ -30,7 +17,7 @@ internal static class NotionCommand
         }
 
         await using var server = await FakeNotionServer.StartAsync(options);
-        var databaseId = server.AddDatabase(databaseTitle, DocumentsSchema);
+        var databaseId = server.AddDatabase(databaseTitle, FakeNotionServer.DocumentsSchema);
         Console.WriteLine($"NOTION_TOKEN={server.Token}");
         Console.WriteLine($"NOTION_DATABASE_ID={databaseId}");
         Console.WriteLine($"NOTION_BASE_URL={server.BaseUrl.AbsoluteUri.TrimEnd('/')}");

@@ -4,20 +4,9 @@ namespace UploadProxy.Tests.Support;
 
 public static class NotionDatabases
 {
-    /// <summary>A plain documents database with every property the product writes by default.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Documents = new Dictionary<string, string>
-    {
-        ["Name"] = "title",
-        ["URL"] = "url",
-        ["File"] = "files",
-        ["Session ID"] = "rich_text",
-        ["Size"] = "number",
-        ["Uploaded at"] = "date",
-        ["Batch"] = "rich_text",
-        ["Pages"] = "number",
-        ["Text"] = "rich_text",
-        ["source"] = "select",
-    };
+    /// <summary>The fake's documents database, plus a select property that a session's metadata can fill.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Documents =
+        new Dictionary<string, string>(FakeNotionServer.DocumentsSchema) { ["source"] = "select" };
 
     public static Dictionary<string, string?> WithNotion(this Dictionary<string, string?> settings, FakeNotionServer notion, string databaseId, string version, double requestsPerSecond)
     {
