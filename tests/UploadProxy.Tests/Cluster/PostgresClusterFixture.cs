@@ -46,13 +46,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task<StagedDocument> StageAsync(string sessionId, byte[] document)
-    {
-        await using var writer = await Staging.BeginAsync(sessionId, CancellationToken.None);
-        await writer.Content.WriteAsync(document);
-        var sha256 = SamplePdf.Sha256(document);
-        return new StagedDocument(sha256, document.Length, await writer.CommitAsync(sha256, CancellationToken.None), "scan.pdf");
-    }
+    public Task<StagedDocument> StageAsync(string sessionId, byte[] document) => Staging.StageAsync(sessionId, document);
 
     public async Task<long> StagedDocumentCountAsync()
     {

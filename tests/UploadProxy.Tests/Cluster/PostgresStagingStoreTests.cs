@@ -52,12 +52,7 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<StagedDocumentMissingException>(() => _store.OpenReadAsync(key, 0, CancellationToken.None));
     }
 
-    private async Task<string> StageAsync(byte[] document)
-    {
-        await using var writer = await _store.BeginAsync(SessionId.New(), CancellationToken.None);
-        await writer.Content.WriteAsync(document);
-        return await writer.CommitAsync(SamplePdf.Sha256(document), CancellationToken.None);
-    }
+    private async Task<string> StageAsync(byte[] document) => (await _store.StageAsync(SessionId.New(), document)).StagingKey;
 
     private async Task<byte[]> ReadAsync(string key, long offset)
     {

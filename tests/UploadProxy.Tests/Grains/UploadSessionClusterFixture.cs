@@ -46,15 +46,7 @@ public class UploadSessionClusterFixture : IAsyncLifetime
     /// <summary>Where a derived fixture adds its own settings and fakes before the silos start.</summary>
     protected virtual Task ConfigureAsync(Dictionary<string, string?> settings) => Task.CompletedTask;
 
-    /// <summary>Stages a document the way the gateway does before it calls the session.</summary>
-    public async Task<StagedDocument> StageAsync(string sessionId, byte[] document)
-    {
-        await using var writer = await Staging.BeginAsync(sessionId, CancellationToken.None);
-        await writer.Content.WriteAsync(document);
-        var sha256 = SamplePdf.Sha256(document);
-        var key = await writer.CommitAsync(sha256, CancellationToken.None);
-        return new StagedDocument(sha256, document.Length, key, "scan.pdf");
-    }
+    public Task<StagedDocument> StageAsync(string sessionId, byte[] document) => Staging.StageAsync(sessionId, document);
 
     public bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
 
