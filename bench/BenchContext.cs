@@ -53,7 +53,9 @@ internal sealed class BenchContext : IAsyncDisposable
         Table.Note(note + ".");
     }
 
-    public async Task<FakeCloudinaryServer> CloudinaryAsync() => _cloudinary ??= await FakeCloudinaryServer.StartAsync();
+    /// <summary>The fake Cloudinary, keeping no bytes: the figures are then the product's, not the fake's.</summary>
+    public async Task<FakeCloudinaryServer> CloudinaryAsync() =>
+        _cloudinary ??= await FakeCloudinaryServer.StartAsync(new FakeCloudinaryOptions { DiscardContent = true });
 
     /// <summary>
     /// The gateway under test: a fresh process with its own data folder (one machine: gateway and silo in one

@@ -1,6 +1,7 @@
 namespace UploadProxy.Fakes;
 
 /// <summary>One stored asset as the fake holds it now: its latest version, and how many uploads stored it.</summary>
+/// <param name="Sha256">Of the stored bytes; empty when the server discards content.</param>
 public sealed record FakeCloudinaryAsset(
     string PublicId,
     string AssetId,

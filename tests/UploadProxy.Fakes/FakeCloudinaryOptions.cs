@@ -14,4 +14,10 @@ public sealed class FakeCloudinaryOptions
 
     /// <summary>Added before answering each upload request.</summary>
     public TimeSpan Latency { get; set; }
+
+    /// <summary>
+    /// For benchmarks: the file of a single-request upload is read as it streams and only its size is kept (no copy,
+    /// no digest, nothing to download), so that the fake costs as little as it can. Every check still applies.
+    /// </summary>
+    public bool DiscardContent { get; set; }
 }

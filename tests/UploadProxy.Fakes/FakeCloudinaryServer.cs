@@ -27,7 +27,7 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
     {
         _account = new CloudinaryAccount(options.CloudName, options.ApiKey, options.ApiSecret);
         _faults.Latency = options.Latency;
-        _api = new CloudinaryApi(_account, _assets, new ChunkedUploads(_folder), _faults, _folder, _stopping.Token);
+        _api = new CloudinaryApi(_account, _assets, new ChunkedUploads(_folder), _faults, _folder, options.DiscardContent, _stopping.Token);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>

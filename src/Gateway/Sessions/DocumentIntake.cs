@@ -111,7 +111,7 @@ internal sealed class DocumentIntake(IDocumentStagingStore staging, IOptions<Gat
                 }
 
                 hash.AppendData(buffer, 0, read);
-                await writer.Content.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
 
             if (total == 0)

@@ -25,9 +25,9 @@ internal sealed class AssetStore
 
     /// <summary>Makes the uploaded file the asset's new version, unless the asset exists and may not be overwritten.</summary>
     /// <param name="deliveryBase">The delivery URL up to the cloud name, e.g. <c>http://127.0.0.1:41234/fake-cloud</c>.</param>
-    public async Task<StoreOutcome> AddAsync(string filePath, UploadParameters parameters, string deliveryBase)
+    /// <param name="filePath">The uploaded bytes, or null when the server discards content.</param>
+    public StoreOutcome Add(string? filePath, FileDigest digest, UploadParameters parameters, string deliveryBase)
     {
-        var digest = await FileDigest.ComputeAsync(filePath);
         string? unused;
         StoreOutcome outcome;
         lock (_lock)
@@ -83,8 +83,8 @@ internal sealed class AssetStore
         lock (_lock)
         {
             // Opened under the lock so that a concurrent upload cannot delete the file between lookup and open.
-            return _assets.TryGetValue(publicId, out var stored) && stored.ResourceType == resourceType
-                ? TempFolder.OpenRead(stored.FilePath)
+            return _assets.TryGetValue(publicId, out var stored) && stored.ResourceType == resourceType && stored.FilePath is { } path
+                ? TempFolder.OpenRead(path)
                 : null;
         }
     }

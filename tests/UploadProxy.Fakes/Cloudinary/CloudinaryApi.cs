@@ -14,6 +14,7 @@ internal sealed partial class CloudinaryApi(
     ChunkedUploads chunks,
     UploadFaults faults,
     TempFolder folder,
+    bool discardContent,
     CancellationToken stopping)
 {
     private const string UploadIdHeader = "X-Unique-Upload-Id";
@@ -64,9 +65,10 @@ internal sealed partial class CloudinaryApi(
         IFormCollection form;
         try
         {
-            form = context.Request.HasFormContentType
-                ? await context.Request.ReadFormAsync(cancellation.Token)
-                : FormCollection.Empty;
+            var request = context.Request;
+            form = !request.HasFormContentType ? FormCollection.Empty
+                : discardContent && !request.Headers.ContainsKey(UploadIdHeader) ? await DiscardingFormReader.ReadAsync(request, cancellation.Token)
+                : await request.ReadFormAsync(cancellation.Token);
             await faults.DelayAsync(cancellation.Token);
         }
         catch (InvalidDataException ex)
@@ -125,7 +127,7 @@ internal sealed partial class CloudinaryApi(
             AssetFolder: form["folder"].ToString().Trim('/'),
             OriginalFilename: Path.GetFileNameWithoutExtension(file.FileName) is { Length: > 0 } name ? name : "file");
 
-        string filePath;
+        string? filePath;
         var uploadId = request.Headers[UploadIdHeader].ToString();
         var contentRange = request.Headers.ContentRange.ToString();
         if (uploadId.Length == 0 && contentRange.Length == 0)
@@ -135,7 +137,7 @@ internal sealed partial class CloudinaryApi(
                 return CloudinaryReply.Error(StatusCodes.Status400BadRequest, "Empty file");
             }
 
-            filePath = await folder.SaveAsync(file);
+            filePath = discardContent ? null : await folder.SaveAsync(file);
         }
         else
         {
@@ -163,7 +165,8 @@ internal sealed partial class CloudinaryApi(
             filePath = outcome.CompletedFilePath;
         }
 
-        var stored = await assets.AddAsync(filePath, parameters, await _deliveryBase.Task);
+        var digest = filePath is null ? FileDigest.Discarded(file.Length) : await FileDigest.ComputeAsync(filePath);
+        var stored = assets.Add(filePath, digest, parameters, await _deliveryBase.Task);
         return CloudinaryReply.Uploaded(stored, account);
     }
 

@@ -4,6 +4,9 @@ namespace UploadProxy.Fakes.Cloudinary;
 
 internal sealed record FileDigest(long Bytes, string Sha256, string Md5)
 {
+    /// <summary>The digest of bytes the server did not keep: only their count is known.</summary>
+    public static FileDigest Discarded(long bytes) => new(bytes, Sha256: "", Md5: "");
+
     public static async Task<FileDigest> ComputeAsync(string path)
     {
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

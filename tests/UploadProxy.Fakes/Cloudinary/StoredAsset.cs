@@ -10,7 +10,7 @@ internal sealed record StoredAsset(
     IReadOnlyList<string> Tags,
     string AssetFolder,
     string OriginalFilename,
-    string FilePath);
+    string? FilePath);
 
 /// <summary>The asset an upload left behind: a new or replaced version, or the existing one kept by <c>overwrite=false</c>.</summary>
 internal sealed record StoreOutcome(StoredAsset Stored, bool Overwritten, bool Existing);

@@ -35,7 +35,7 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
     {
         await using (var writer = await _store.BeginAsync(SessionId.New(), CancellationToken.None))
         {
-            await writer.Content.WriteAsync(SamplePdf.Create(minimumBytes: 3 * PostgresStagingStore.ChunkSize));
+            await writer.WriteAsync(SamplePdf.Create(minimumBytes: 3 * PostgresStagingStore.ChunkSize), CancellationToken.None);
         }
 
         await using var count = _dataSource.CreateCommand("SELECT count(*) FROM staged_document_chunks");

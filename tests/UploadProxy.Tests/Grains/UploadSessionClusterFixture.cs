@@ -48,10 +48,10 @@ public class UploadSessionClusterFixture : IAsyncLifetime
 
     public Task<StagedDocument> StageAsync(string sessionId, byte[] document) => Staging.StageAsync(sessionId, document);
 
-    public bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
+    private bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
 
     /// <summary>Waits for staged bytes to go: at once normally, or at the next sweep after a silo died holding them.</summary>
-    public async Task<bool> IsStagedAfterSweepAsync(string stagingKey)
+    public async Task<bool> IsStillStagedAsync(string stagingKey)
     {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (IsStaged(stagingKey) && !patience.IsCancellationRequested)

@@ -23,7 +23,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
         var asset = fixture.Cloudinary.Find(done.Storage.PublicId);
         Assert.Equal(SamplePdf.Sha256(pdf), asset?.Sha256);
         Assert.Equal(1, asset?.UploadCount);
-        Assert.False(fixture.IsStaged(document.StagingKey));
+        Assert.False(await fixture.IsStillStagedAsync(document.StagingKey));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
         Assert.Equal("cloudinary_rejected", done.Error?.Code);
         Assert.Contains("Invalid public id", done.Error?.Message);
         Assert.Equal(1, done.Attempts);
-        Assert.False(fixture.IsStaged(document.StagingKey));
+        Assert.False(await fixture.IsStillStagedAsync(document.StagingKey));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
             var done = await WaitAsync(session);
             Assert.Equal(SessionStatus.Uploaded, done.Status);
             Assert.Equal(SamplePdf.Sha256(pdf), fixture.Cloudinary.Find(done.Storage!.PublicId)?.Sha256);
-            Assert.False(await fixture.IsStagedAfterSweepAsync(document.StagingKey));
+            Assert.False(await fixture.IsStillStagedAsync(document.StagingKey));
         }
     }
 

@@ -9,7 +9,7 @@ public static class StagingExtensions
     public static async Task<StagedDocument> StageAsync(this IDocumentStagingStore staging, string sessionId, byte[] document)
     {
         await using var writer = await staging.BeginAsync(sessionId, CancellationToken.None);
-        await writer.Content.WriteAsync(document);
+        await writer.WriteAsync(document, CancellationToken.None);
         var sha256 = SamplePdf.Sha256(document);
         return new StagedDocument(sha256, document.Length, await writer.CommitAsync(sha256, CancellationToken.None), "scan.pdf");
     }

@@ -39,42 +39,44 @@ public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTabl
 
     public async Task<string?> UpsertRow(ReminderEntry entry)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO reminders (grain_id, reminder_name, grain_hash, start_at, period_ms, etag)
-            VALUES ($id, $name, $hash, $start, $period, 1)
-            ON CONFLICT (grain_id, reminder_name) DO UPDATE
-                SET start_at = excluded.start_at, period_ms = excluded.period_ms, etag = reminders.etag + 1
-            RETURNING etag
-            """;
-        command.Parameters.AddWithValue("$id", entry.GrainId.ToString());
-        command.Parameters.AddWithValue("$name", entry.ReminderName);
-        command.Parameters.AddWithValue("$hash", (long)entry.GrainId.GetUniformHashCode());
-        command.Parameters.AddWithValue("$start", entry.StartAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$period", (long)entry.Period.TotalMilliseconds);
-        var etag = (long)(await command.ExecuteScalarAsync())!;
+        var etag = await database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO reminders (grain_id, reminder_name, grain_hash, start_at, period_ms, etag)
+                VALUES ($id, $name, $hash, $start, $period, 1)
+                ON CONFLICT (grain_id, reminder_name) DO UPDATE
+                    SET start_at = excluded.start_at, period_ms = excluded.period_ms, etag = reminders.etag + 1
+                RETURNING etag
+                """;
+            command.Parameters.AddWithValue("$id", entry.GrainId.ToString());
+            command.Parameters.AddWithValue("$name", entry.ReminderName);
+            command.Parameters.AddWithValue("$hash", (long)entry.GrainId.GetUniformHashCode());
+            command.Parameters.AddWithValue("$start", entry.StartAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$period", (long)entry.Period.TotalMilliseconds);
+            return (long)command.ExecuteScalar()!;
+        });
         return etag.ToString(CultureInfo.InvariantCulture);
     }
 
-    public async Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
-    {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM reminders WHERE grain_id = $id AND reminder_name = $name AND etag = $etag";
-        command.Parameters.AddWithValue("$id", grainId.ToString());
-        command.Parameters.AddWithValue("$name", reminderName);
-        command.Parameters.AddWithValue("$etag", long.Parse(eTag, CultureInfo.InvariantCulture));
-        return await command.ExecuteNonQueryAsync() == 1;
-    }
+    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) =>
+        database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM reminders WHERE grain_id = $id AND reminder_name = $name AND etag = $etag";
+            command.Parameters.AddWithValue("$id", grainId.ToString());
+            command.Parameters.AddWithValue("$name", reminderName);
+            command.Parameters.AddWithValue("$etag", long.Parse(eTag, CultureInfo.InvariantCulture));
+            return command.ExecuteNonQuery() == 1;
+        });
 
-    public async Task TestOnlyClearTable()
-    {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM reminders";
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task TestOnlyClearTable() =>
+        database.WriteAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM reminders";
+            return command.ExecuteNonQuery();
+        });
 
     private async Task<ReminderTableData> QueryAsync(string sql, Action<SqliteCommand> bind)
     {

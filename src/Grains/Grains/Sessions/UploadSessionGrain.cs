@@ -13,8 +13,9 @@ namespace UploadProxy.Grains.Sessions;
 /// <summary>
 /// One upload session: it stores its document, then links it as a Notion row. The grain is reentrant so that
 /// <see cref="GetAsync"/> and waiting callers are answered while that work is in flight; state writes are chained
-/// (see <see cref="SaveAsync"/>) because the storage provider refuses overlapping writes of one grain. A durable
-/// reminder resumes unfinished work wherever the session is activated next, after a crash or a lost silo.
+/// (see <see cref="SaveAsync"/>) because the storage provider refuses overlapping writes of one grain, and callers are
+/// answered from the last saved state only, never from a change still being written. A durable reminder resumes
+/// unfinished work wherever the session is activated next, after a crash or a lost silo.
 /// </summary>
 [Reentrant]
 public sealed partial class UploadSessionGrain(
@@ -34,15 +35,21 @@ public sealed partial class UploadSessionGrain(
     private readonly SessionOptions _options = sessionOptions.Value;
     private readonly NotionOptions _notion = notionOptions.Value;
     private readonly CancellationTokenSource _deactivating = new();
+    private UploadSessionState? _saved;
     private Task _pendingWrite = Task.CompletedTask;
     private Task? _work;
+    private IGrainReminder? _recovery;
     private bool _accepting;
+    private bool _attemptCounted;
     private int _failures;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _saveWaiters;
 
     private string Id => this.GetPrimaryKeyString();
 
     private UploadSessionState State => session.State;
+
+    /// <summary>What callers are answered from: the state as last written to storage.</summary>
+    private UploadSessionState Saved => _saved!;
 
     private bool HasWork =>
         State.Status == SessionStatus.Uploading
@@ -50,6 +57,7 @@ public sealed partial class UploadSessionGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _saved = session.State;
         // A session activated with work left was cut off (crash, lost silo, deactivation): resume at once.
         EnsureWorkRunning();
         return Task.CompletedTask;
@@ -142,7 +150,10 @@ public sealed partial class UploadSessionGrain(
             StagingKey = document.StagingKey,
             PublicId = DocumentNames.PublicId(cloudinaryOptions.Value.Folder, State.PublicIdPrefix, fileName),
             ChunkedUploadId = Guid.NewGuid().ToString("N"),
+            Attempts = State.Attempts + 1,
         });
+        // The first attempt is counted in this write, which saves the upload's own write before it starts.
+        _attemptCounted = true;
         _accepting = true;
         try
         {
@@ -154,6 +165,7 @@ public sealed partial class UploadSessionGrain(
         catch
         {
             session.State = pending;
+            _attemptCounted = false;
             DeactivateOnIdle();
             throw;
         }
@@ -175,12 +187,14 @@ public sealed partial class UploadSessionGrain(
         }
 
         using var timeout = new CancellationTokenSource(maxWait, timeProvider);
-        while (State.Status == SessionStatus.Uploading && !timeout.IsCancellationRequested)
+        // Also waits out a change not written yet, such as an accept still being saved by a concurrent send.
+        while ((Saved.Status == SessionStatus.Uploading || !ReferenceEquals(Saved, State)) && !timeout.IsCancellationRequested)
         {
             EnsureWorkRunning();
+            _saveWaiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                await _changed.Task.WaitAsync(timeout.Token);
+                await _saveWaiters.Task.WaitAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
@@ -269,8 +283,13 @@ public sealed partial class UploadSessionGrain(
 
     private async Task UploadOnceAsync()
     {
-        Update(State with { Attempts = State.Attempts + 1 });
-        await SaveAsync();
+        if (!_attemptCounted)
+        {
+            Update(State with { Attempts = State.Attempts + 1 });
+            await SaveAsync();
+        }
+
+        _attemptCounted = false;
         var started = timeProvider.GetTimestamp();
         try
         {
@@ -435,12 +454,15 @@ public sealed partial class UploadSessionGrain(
         }
     }
 
-    private Task<IGrainReminder> RegisterRecoveryAsync() =>
-        this.RegisterOrUpdateReminder(RecoveryReminder, _options.RecoveryInterval, _options.RecoveryInterval);
+    private async Task RegisterRecoveryAsync() =>
+        _recovery = await this.RegisterOrUpdateReminder(RecoveryReminder, _options.RecoveryInterval, _options.RecoveryInterval);
 
     private async Task UnregisterRecoveryAsync()
     {
-        if (await this.GetReminder(RecoveryReminder) is { } reminder)
+        // The handle kept from the registration saves a read; should it fail, the next try reads the reminder afresh.
+        var known = _recovery;
+        _recovery = null;
+        if ((known ?? await this.GetReminder(RecoveryReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -471,9 +493,6 @@ public sealed partial class UploadSessionGrain(
         }
 
         session.State = next with { UpdatedTime = timeProvider.GetUtcNow() };
-        var changed = _changed;
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        changed.TrySetResult();
     }
 
     /// <summary>
@@ -497,49 +516,59 @@ public sealed partial class UploadSessionGrain(
                 // The earlier write's caller saw its failure; this write carries the newer state anyway.
             }
 
+            // The state in storage is the one current when the write starts, which may include later changes.
+            var written = session.State;
             await session.WriteStateAsync();
-            ReportToBatch();
+            _saved = written;
+            var waiters = _saveWaiters;
+            _saveWaiters = null;
+            waiters?.TrySetResult();
+            ReportToBatch(written);
         }
     }
 
     /// <summary>Tells the session's batch what it now looks like; one-way, so a busy batch never slows a session.</summary>
-    private void ReportToBatch()
+    private void ReportToBatch(UploadSessionState state)
     {
-        if (State.BatchId is { } batchId)
+        if (state.BatchId is { } batchId)
         {
             GrainFactory.GetGrain<IBatchGrain>(batchId).TrackAsync(new BatchSessionEntry
             {
                 SessionId = Id,
-                Status = State.Status,
-                FileName = State.FileName,
-                ContentLength = State.Length ?? State.DeclaredLength,
-                Url = State.Storage?.SecureUrl,
-                NotionStatus = State.Notion.Status,
-                NotionPageUrl = State.Notion.PageUrl,
-                Error = State.Error?.Message,
-                UpdatedTime = State.UpdatedTime,
+                Status = state.Status,
+                FileName = state.FileName,
+                ContentLength = state.Length ?? state.DeclaredLength,
+                Url = state.Storage?.SecureUrl,
+                NotionStatus = state.Notion.Status,
+                NotionPageUrl = state.Notion.PageUrl,
+                Error = state.Error?.Message,
+                UpdatedTime = state.UpdatedTime,
             }).Ignore();
         }
     }
 
-    private UploadSessionSnapshot Snapshot() => new()
+    private UploadSessionSnapshot Snapshot()
     {
-        Id = Id,
-        Status = State.Status,
-        FileName = State.FileName,
-        ContentType = State.ContentType,
-        ContentLength = State.Length ?? State.DeclaredLength,
-        Sha256 = State.Sha256,
-        BatchId = State.BatchId,
-        Metadata = State.Metadata,
-        Storage = State.Storage,
-        Notion = State.Notion,
-        Attempts = State.Attempts,
-        Error = State.Error,
-        CreatedTime = State.CreatedTime,
-        UpdatedTime = State.UpdatedTime,
-        ExpiryTime = State.ExpiryTime,
-        PublicId = State.PublicId,
-        PageCount = State.PageCount,
-    };
+        var state = Saved;
+        return new()
+        {
+            Id = Id,
+            Status = state.Status,
+            FileName = state.FileName,
+            ContentType = state.ContentType,
+            ContentLength = state.Length ?? state.DeclaredLength,
+            Sha256 = state.Sha256,
+            BatchId = state.BatchId,
+            Metadata = state.Metadata,
+            Storage = state.Storage,
+            Notion = state.Notion,
+            Attempts = state.Attempts,
+            Error = state.Error,
+            CreatedTime = state.CreatedTime,
+            UpdatedTime = state.UpdatedTime,
+            ExpiryTime = state.ExpiryTime,
+            PublicId = state.PublicId,
+            PageCount = state.PageCount,
+        };
+    }
 }

@@ -27,7 +27,9 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
     public Task<IStagingWriter> BeginAsync(string sessionId, CancellationToken cancellationToken)
     {
         var partial = Path.Combine(_incoming, $"{sessionId}.{Guid.NewGuid():N}.part");
-        var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        // Unbuffered and synchronous: the caller writes 64 KiB pieces, and a write to the page cache is a copy, cheaper
+        // than the thread-pool hop every "asynchronous" file write takes on Linux.
+        var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None);
         return Task.FromResult<IStagingWriter>(new Writer(this, sessionId, partial, stream));
     }
 
@@ -36,7 +38,7 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
         try
         {
             var stream = new FileStream(PathOf(stagingKey), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize,
-                FileOptions.Asynchronous | FileOptions.SequentialScan);
+                FileOptions.SequentialScan);
             stream.Seek(offset, SeekOrigin.Begin);
             return Task.FromResult<Stream>(stream);
         }
@@ -75,11 +77,14 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
     {
         private bool _committed;
 
-        public Stream Content => stream;
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            stream.Write(data.Span);
+            return ValueTask.CompletedTask;
+        }
 
         public async Task<string> CommitAsync(string sha256, CancellationToken cancellationToken)
         {
-            await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
             var key = StagingKeys.For(sessionId, sha256);

@@ -25,7 +25,8 @@ public interface IDocumentStagingStore
 /// <summary>One document being written. Disposing it without commit discards what was written.</summary>
 public interface IStagingWriter : IAsyncDisposable
 {
-    Stream Content { get; }
+    /// <summary>Appends bytes; what is appended is durable only once committed.</summary>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
     /// <summary>Makes the bytes durable under a key derived from the session and the SHA-256, and returns that key.</summary>
     Task<string> CommitAsync(string sha256, CancellationToken cancellationToken);

@@ -56,7 +56,7 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
         private readonly ChunkWriter _content = new(dataSource, $"incoming/{sessionId}/{Guid.NewGuid():N}");
         private bool _committed;
 
-        public Stream Content => _content;
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _content.WriteAsync(data, cancellationToken);
 
         public async Task<string> CommitAsync(string sha256, CancellationToken cancellationToken)
         {
