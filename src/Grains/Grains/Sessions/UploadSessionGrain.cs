@@ -34,9 +34,11 @@ public sealed partial class UploadSessionGrain(
 
     private readonly SessionOptions _options = sessionOptions.Value;
     private readonly NotionOptions _notion = notionOptions.Value;
-    private readonly CancellationTokenSource _deactivating = new();
+    // Created on first use: most sessions sit idle, and an idle activation should cost as little as it can.
+    private CancellationTokenSource? _deactivating;
     private UploadSessionState? _saved;
     private Task _pendingWrite = Task.CompletedTask;
+    private int _writesInFlight;
     private Task? _work;
     private IGrainReminder? _recovery;
     private bool _accepting;
@@ -45,6 +47,10 @@ public sealed partial class UploadSessionGrain(
     private TaskCompletionSource? _saveWaiters;
 
     private string Id => this.GetPrimaryKeyString();
+
+    private CancellationToken Deactivating => (_deactivating ??= new CancellationTokenSource()).Token;
+
+    private bool IsDeactivating => _deactivating?.IsCancellationRequested == true;
 
     private UploadSessionState State => session.State;
 
@@ -67,6 +73,7 @@ public sealed partial class UploadSessionGrain(
     {
         // A graceful hand-over (silo shutdown, rebalancing): stop where the work is; the persisted state says what
         // is left, so the next activation resumes it.
+        _deactivating ??= new CancellationTokenSource();
         await _deactivating.CancelAsync();
         if (_work is { } work)
         {
@@ -74,7 +81,7 @@ public sealed partial class UploadSessionGrain(
         }
     }
 
-    public void Dispose() => _deactivating.Dispose();
+    public void Dispose() => _deactivating?.Dispose();
 
     public async Task<UploadSessionSnapshot> CreateAsync(CreateSessionCommand command)
     {
@@ -245,7 +252,7 @@ public sealed partial class UploadSessionGrain(
 
     private void EnsureWorkRunning()
     {
-        if (HasWork && !_accepting && !_deactivating.IsCancellationRequested && _work is null or { IsCompleted: true })
+        if (HasWork && !_accepting && !IsDeactivating && _work is null or { IsCompleted: true })
         {
             _work = WorkAsync();
         }
@@ -268,7 +275,7 @@ public sealed partial class UploadSessionGrain(
                 }
             }
         }
-        catch (OperationCanceledException) when (_deactivating.IsCancellationRequested)
+        catch (OperationCanceledException) when (IsDeactivating)
         {
             LogHandedOver(Id);
         }
@@ -295,7 +302,7 @@ public sealed partial class UploadSessionGrain(
         {
             var asset = await documentStore.StoreAsync(
                 new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
-                _deactivating.Token);
+                Deactivating);
             LogStored(Id, asset.PublicId, State.Attempts);
             UploadProxyMetrics.UploadedBytes.Add(asset.Bytes);
             UploadProxyMetrics.UploadDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds);
@@ -318,7 +325,7 @@ public sealed partial class UploadSessionGrain(
             UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "storage"));
             Update(State with { Error = new SessionError(ex.Code, ex.Message) });
             await SaveAsync();
-            await Task.Delay(delay, timeProvider, _deactivating.Token);
+            await Task.Delay(delay, timeProvider, Deactivating);
         }
         catch (DocumentStoreException ex)
         {
@@ -338,12 +345,12 @@ public sealed partial class UploadSessionGrain(
         {
             if (State.NotionCreateAttemptedAt is { } attempted)
             {
-                var existing = await notion.FindBySessionIdAsync(Id, _deactivating.Token);
+                var existing = await notion.FindBySessionIdAsync(Id, Deactivating);
                 var trustedFrom = attempted + _notion.QueryIndexLag;
                 if (existing is null && timeProvider.GetUtcNow() < trustedFrom)
                 {
-                    await Task.Delay(trustedFrom - timeProvider.GetUtcNow(), timeProvider, _deactivating.Token);
-                    existing = await notion.FindBySessionIdAsync(Id, _deactivating.Token);
+                    await Task.Delay(trustedFrom - timeProvider.GetUtcNow(), timeProvider, Deactivating);
+                    existing = await notion.FindBySessionIdAsync(Id, Deactivating);
                 }
 
                 if (existing is not null)
@@ -357,7 +364,7 @@ public sealed partial class UploadSessionGrain(
             Update(State with { NotionCreateAttemptedAt = timeProvider.GetUtcNow() });
             await SaveAsync();
             creating = true;
-            await LinkedAsync(await notion.CreatePageAsync(Row(), _deactivating.Token));
+            await LinkedAsync(await notion.CreatePageAsync(Row(), Deactivating));
         }
         catch (NotionException ex) when (ex.IsTransient)
         {
@@ -370,7 +377,7 @@ public sealed partial class UploadSessionGrain(
                 NotionCreateAttemptedAt = creating && !ex.OutcomeUnknown ? null : State.NotionCreateAttemptedAt,
             });
             await SaveAsync();
-            await Task.Delay(delay, timeProvider, _deactivating.Token);
+            await Task.Delay(delay, timeProvider, Deactivating);
         }
         catch (NotionException ex)
         {
@@ -423,18 +430,18 @@ public sealed partial class UploadSessionGrain(
             return null;
         }
 
-        await using var source = await staging.OpenReadAsync(State.StagingKey!, 0, _deactivating.Token);
+        await using var source = await staging.OpenReadAsync(State.StagingKey!, 0, Deactivating);
         var maxText = _notion.TextExcerptLength;
         if (source.CanSeek)
         {
-            return await Task.Run(() => PdfInspector.TryInspect(source, maxText), _deactivating.Token);
+            return await Task.Run(() => PdfInspector.TryInspect(source, maxText), Deactivating);
         }
 
         // PdfPig needs to seek; a database stream is copied to a temporary file first.
         await using var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        await source.CopyToAsync(copy, _deactivating.Token);
+        await source.CopyToAsync(copy, Deactivating);
         copy.Position = 0;
-        return await Task.Run(() => PdfInspector.TryInspect(copy, maxText), _deactivating.Token);
+        return await Task.Run(() => PdfInspector.TryInspect(copy, maxText), Deactivating);
     }
 
     /// <summary>Saves the state that no longer needs the staged bytes, then deletes them.</summary>
@@ -501,8 +508,8 @@ public sealed partial class UploadSessionGrain(
     /// </summary>
     private Task SaveAsync()
     {
-        var previous = _pendingWrite;
-        _pendingWrite = WriteAfterAsync(previous);
+        _writesInFlight++;
+        _pendingWrite = WriteAfterAsync(_pendingWrite);
         return _pendingWrite;
 
         async Task WriteAfterAsync(Task before)
@@ -516,14 +523,26 @@ public sealed partial class UploadSessionGrain(
                 // The earlier write's caller saw its failure; this write carries the newer state anyway.
             }
 
-            // The state in storage is the one current when the write starts, which may include later changes.
-            var written = session.State;
-            await session.WriteStateAsync();
-            _saved = written;
-            var waiters = _saveWaiters;
-            _saveWaiters = null;
-            waiters?.TrySetResult();
-            ReportToBatch(written);
+            try
+            {
+                // The state in storage is the one current when the write starts, which may include later changes.
+                var written = session.State;
+                await session.WriteStateAsync();
+                _saved = written;
+                var waiters = _saveWaiters;
+                _saveWaiters = null;
+                waiters?.TrySetResult();
+                ReportToBatch(written);
+            }
+            finally
+            {
+                // With no write left to chain after this one, the idle activation lets go of the finished writes'
+                // tasks, which hold the serialised state.
+                if (--_writesInFlight == 0)
+                {
+                    _pendingWrite = Task.CompletedTask;
+                }
+            }
         }
     }
 
