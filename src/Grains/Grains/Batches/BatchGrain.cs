@@ -1,36 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace UploadProxy.Grains.Batches;
 
 /// <summary>
 /// Keeps a batch's sessions as they report themselves. Reports come often in a large batch, so the state is written
-/// behind, at most once per <see cref="FlushInterval"/>; the sessions remain the truth and report again on their
-/// next change. Reentrant so that watchers waiting for changes do not hold up reports.
+/// behind, at most once per <see cref="FlushInterval"/>, and only the pages of sessions that changed are written;
+/// the sessions remain the truth and report again on their next change. Reentrant so that watchers waiting for
+/// changes do not hold up reports.
 /// </summary>
 [Reentrant]
 public sealed class BatchGrain(
     [PersistentState("batch", StorageNames.Sessions)] IPersistentState<BatchState> batch,
+    [FromKeyedServices(StorageNames.Sessions)] IGrainStorage storage,
     TimeProvider timeProvider) : Grain, IBatchGrain
 {
     private const int KeptChanges = 10_000;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
+    private readonly Dictionary<string, BatchSessionEntry> _sessions = [];
+    private readonly Dictionary<string, int> _pageOf = [];
+    private readonly List<GrainState<BatchPage>> _pages = [];
+    private readonly HashSet<int> _changedPages = [];
     private readonly Queue<BatchChange> _changes = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IGrainTimer? _flush;
     private bool _dirty;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        for (var page = 0; page < batch.State.PageCount; page++)
+        {
+            var stored = new GrainState<BatchPage>();
+            await storage.ReadStateAsync(PageStateName(page), this.GetGrainId(), stored);
+            stored.State ??= new BatchPage();
+            _pages.Add(stored);
+            foreach (var entry in stored.State.Sessions.Values)
+            {
+                _sessions[entry.SessionId] = entry;
+                _pageOf[entry.SessionId] = page;
+            }
+        }
+
+        foreach (var entry in batch.State.Sessions.Values)
+        {
+            Place(entry);
+        }
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
 
     public Task TrackAsync(BatchSessionEntry entry)
     {
-        var sessions = batch.State.Sessions;
-        if (sessions.TryGetValue(entry.SessionId, out var known) && known.UpdatedTime > entry.UpdatedTime)
+        if (_sessions.TryGetValue(entry.SessionId, out var known) && known.UpdatedTime > entry.UpdatedTime)
         {
             return Task.CompletedTask;
         }
 
-        sessions[entry.SessionId] = entry;
+        Place(entry);
         var change = new BatchChange(++batch.State.Sequence, entry);
         batch.State.UpdatedTime = timeProvider.GetUtcNow();
         _changes.Enqueue(change);
@@ -39,7 +67,6 @@ public sealed class BatchGrain(
             _changes.Dequeue();
         }
 
-        _dirty = true;
         _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushInterval, FlushInterval) { Interleave = true });
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,9 +75,9 @@ public sealed class BatchGrain(
     }
 
     public Task<BatchSnapshot?> GetAsync() =>
-        Task.FromResult(batch.State.Sessions.Count == 0
+        Task.FromResult(_sessions.Count == 0
             ? null
-            : new BatchSnapshot(Summary(), [.. batch.State.Sessions.Values.OrderBy(s => s.FileName, StringComparer.Ordinal)], batch.State.Sequence));
+            : new BatchSnapshot(Summary(), [.. _sessions.Values.OrderBy(s => s.FileName, StringComparer.Ordinal)], batch.State.Sequence));
 
     public async Task<BatchChanges> ReadChangesAsync(long afterSequence, TimeSpan maxWait)
     {
@@ -68,15 +95,40 @@ public sealed class BatchGrain(
         return new BatchChanges([.. _changes.Where(c => c.Sequence > afterSequence)], Summary(), Reset: false);
     }
 
+    private static string PageStateName(int page) => $"batch-page-{page}";
+
+    // Every page is created with its state, and a page read from storage gets an empty one when it has none.
+    private BatchPage PageAt(int index) => _pages[index].State!;
+
+    /// <summary>Records the entry in the page of its session, or in the last page when the session is new.</summary>
+    private void Place(BatchSessionEntry entry)
+    {
+        _sessions[entry.SessionId] = entry;
+        if (!_pageOf.TryGetValue(entry.SessionId, out var page))
+        {
+            if (_pages.Count == 0 || PageAt(_pages.Count - 1).Sessions.Count >= BatchPage.Capacity)
+            {
+                _pages.Add(new GrainState<BatchPage>(new BatchPage()));
+            }
+
+            page = _pages.Count - 1;
+            _pageOf[entry.SessionId] = page;
+        }
+
+        PageAt(page).Sessions[entry.SessionId] = entry;
+        _changedPages.Add(page);
+        _dirty = true;
+    }
+
     private BatchSummary Summary()
     {
         var counts = Enum.GetValues<SessionStatus>().ToDictionary(s => s, _ => 0);
-        foreach (var session in batch.State.Sessions.Values)
+        foreach (var session in _sessions.Values)
         {
             counts[session.Status]++;
         }
 
-        return new BatchSummary(this.GetPrimaryKeyString(), batch.State.Sessions.Count, counts, batch.State.UpdatedTime);
+        return new BatchSummary(this.GetPrimaryKeyString(), _sessions.Count, counts, batch.State.UpdatedTime);
     }
 
     private async Task FlushAsync()
@@ -87,7 +139,27 @@ public sealed class BatchGrain(
         }
 
         _dirty = false;
-        await batch.WriteStateAsync();
+        var changedPages = _changedPages.Order().ToList();
+        _changedPages.Clear();
+        try
+        {
+            // The header first: a page it counts but that was not written yet reads as empty, never the reverse.
+            batch.State.PageCount = _pages.Count;
+            batch.State.Sessions.Clear();
+            await batch.WriteStateAsync();
+            foreach (var page in changedPages)
+            {
+                await storage.WriteStateAsync(PageStateName(page), this.GetGrainId(), _pages[page]);
+            }
+        }
+        catch
+        {
+            // Written again at the next flush.
+            _changedPages.UnionWith(changedPages);
+            _dirty = true;
+            throw;
+        }
+
         GrainFactory.GetGrain<IBatchDirectoryGrain>(0).UpdateAsync(Summary()).Ignore();
     }
 }

@@ -1,9 +1,24 @@
 namespace UploadProxy.Grains.Batches;
 
+/// <summary>A batch's header; its sessions are kept in pages of their own (<see cref="BatchPage"/>).</summary>
 [GenerateSerializer]
 public sealed record BatchState
 {
+    /// <summary>Sessions of a batch saved before pages existed; moved into pages when the batch is next activated.</summary>
     [Id(0)] public Dictionary<string, BatchSessionEntry> Sessions { get; init; } = [];
     [Id(1)] public long Sequence { get; set; }
     [Id(2)] public DateTimeOffset UpdatedTime { get; set; }
+    [Id(3)] public int PageCount { get; set; }
+}
+
+/// <summary>
+/// Up to <see cref="Capacity"/> sessions of a batch, in the order they first reported, stored as one row: a write
+/// behind then costs the pages that changed, not the whole batch.
+/// </summary>
+[GenerateSerializer]
+public sealed record BatchPage
+{
+    public const int Capacity = 500;
+
+    [Id(0)] public Dictionary<string, BatchSessionEntry> Sessions { get; init; } = [];
 }

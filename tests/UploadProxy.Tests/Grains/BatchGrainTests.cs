@@ -1,0 +1,62 @@
+using UploadProxy.Grains;
+using UploadProxy.Grains.Batches;
+
+namespace UploadProxy.Tests.Grains;
+
+public sealed class BatchGrainTests(UploadSessionClusterFixture fixture) : IClassFixture<UploadSessionClusterFixture>
+{
+    [Fact]
+    public async Task A_batch_of_many_pages_is_whole_again_after_its_grain_was_collected()
+    {
+        const int sessionCount = (2 * BatchPage.Capacity) + 123;
+        var batch = fixture.Cluster.Client.GetGrain<IBatchGrain>($"pages-{Guid.NewGuid():N}");
+        var sent = DateTimeOffset.UtcNow;
+        for (var i = 0; i < sessionCount; i++)
+        {
+            await batch.TrackAsync(Entry(i, SessionStatus.Pending, sent));
+        }
+
+        // The first half moves on, so that pages written earlier are written again.
+        for (var i = 0; i < sessionCount / 2; i++)
+        {
+            await batch.TrackAsync(Entry(i, SessionStatus.Uploaded, sent.AddSeconds(1)));
+        }
+
+        var before = await WaitForAsync(batch, sessionCount);
+        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.DoesNotContain(await management.GetSimpleGrainStatistics(), s => s.GrainType.Contains($".{nameof(BatchGrain)}", StringComparison.Ordinal) && s.ActivationCount > 0);
+
+        var after = await batch.GetAsync();
+
+        Assert.NotNull(after);
+        Assert.Equal(sessionCount, after.Summary.Total);
+        Assert.Equal(sessionCount / 2, after.Summary.Counts[SessionStatus.Uploaded]);
+        Assert.Equal(sessionCount - (sessionCount / 2), after.Summary.Counts[SessionStatus.Pending]);
+        Assert.Equal(before.Sessions.Select(s => (s.SessionId, s.Status)), after.Sessions.Select(s => (s.SessionId, s.Status)));
+    }
+
+    private static BatchSessionEntry Entry(int i, SessionStatus status, DateTimeOffset updated) => new()
+    {
+        SessionId = $"session-{i:D5}",
+        Status = status,
+        FileName = $"document-{i:D5}.pdf",
+        UpdatedTime = updated,
+    };
+
+    private static async Task<BatchSnapshot> WaitForAsync(IBatchGrain batch, int sessionCount)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await batch.GetAsync() is { } snapshot
+                && snapshot.Summary.Total == sessionCount
+                && snapshot.Summary.Counts[SessionStatus.Uploaded] == sessionCount / 2)
+            {
+                return snapshot;
+            }
+
+            await Task.Delay(100, patience.Token);
+        }
+    }
+}
