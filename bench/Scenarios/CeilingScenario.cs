@@ -33,7 +33,12 @@ internal sealed class CeilingScenario : IAsyncDisposable
     public static async Task<CeilingScenario> StartAsync(BenchContext context)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["Logging__LogLevel__Default"] = "Warning" };
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Logging__LogLevel__Default"] = "Warning",
+            // The gateway's GC: src/Gateway turns Server GC off.
+            ["DOTNET_gcServer"] = "0",
+        };
         var server = await ServerProcess.StartAsync(
             "ceiling server",
             [typeof(CeilingScenario).Assembly.Location, CeilingServer.Command, address.Port.ToString(CultureInfo.InvariantCulture)],
