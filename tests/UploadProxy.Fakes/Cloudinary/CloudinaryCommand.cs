@@ -5,7 +5,7 @@ namespace UploadProxy.Fakes.Cloudinary;
 /// <summary>Runs the fake Cloudinary by hand and prints the settings that point the product at it.</summary>
 internal static class CloudinaryCommand
 {
-    public const string Usage = "cloudinary [--port 5090] [--cloud-name X] [--api-key Y] [--api-secret Z] [--latency-ms N]";
+    public const string Usage = "cloudinary [--port 5090] [--cloud-name X] [--api-key Y] [--api-secret Z] [--latency-ms N] [--discard-content]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -26,15 +26,21 @@ internal static class CloudinaryCommand
     private static FakeCloudinaryOptions? Parse(string[] args)
     {
         var options = new FakeCloudinaryOptions();
-        for (var i = 0; i < args.Length; i += 2)
+        for (var i = 0; i < args.Length; i++)
         {
-            if (i + 1 == args.Length)
+            if (args[i] == "--discard-content")
+            {
+                options.DiscardContent = true;
+                continue;
+            }
+
+            if (++i == args.Length)
             {
                 return null;
             }
 
-            var value = args[i + 1];
-            switch (args[i])
+            var value = args[i];
+            switch (args[i - 1])
             {
                 case "--port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port):
                     options.Port = port;
