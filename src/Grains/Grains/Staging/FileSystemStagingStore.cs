@@ -37,8 +37,7 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
     {
         try
         {
-            var stream = new FileStream(PathOf(stagingKey), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize,
-                FileOptions.SequentialScan);
+            var stream = new PageCacheReadStream(PathOf(stagingKey));
             stream.Seek(offset, SeekOrigin.Begin);
             return Task.FromResult<Stream>(stream);
         }
@@ -72,6 +71,23 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
         StagingKeys.IsValid(stagingKey)
             ? Path.Combine(_root, stagingKey + ".pdf")
             : throw new ArgumentException("Not a staging key.", nameof(stagingKey));
+
+    /// <summary>
+    /// A staged file, read from the page cache: its asynchronous reads are done synchronously, since a copy is cheaper
+    /// than the thread-pool hop every asynchronous file read takes on Linux.
+    /// </summary>
+    private sealed class PageCacheReadStream(string path)
+        : FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize, FileOptions.SequentialScan)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(Read(buffer.Span));
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 
     private sealed class Writer(FileSystemStagingStore store, string sessionId, string partialPath, FileStream stream) : IStagingWriter
     {

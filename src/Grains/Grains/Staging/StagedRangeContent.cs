@@ -24,10 +24,7 @@ public sealed class StagedRangeContent(IDocumentStagingStore staging, string sta
             var remaining = _length;
             while (remaining > 0)
             {
-                var piece = buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining));
-                // A staged file is read from the page cache: a copy, cheaper than the thread-pool hop that every
-                // asynchronous file read takes on Linux. Other stores read over the network, asynchronously.
-                var read = source is FileStream file ? file.Read(piece.Span) : await source.ReadAsync(piece, cancellationToken);
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
                 if (read == 0)
                 {
                     throw new IOException($"The staged document '{stagingKey}' ended {remaining} bytes early.");
