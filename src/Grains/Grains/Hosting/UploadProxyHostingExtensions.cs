@@ -7,6 +7,7 @@ using Npgsql;
 using Orleans.Dashboard;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Polly;
 using UploadProxy.Grains.Cloudinary;
 using UploadProxy.Grains.Notion;
@@ -44,6 +45,7 @@ public static class UploadProxyHostingExtensions
         services.AddOptions<NotionOptions>().Bind(configuration.GetSection(NotionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddNotionClient();
+        services.ConfigureGrainStateSerializer();
 
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.AdoNet)
@@ -162,6 +164,15 @@ public static class UploadProxyHostingExtensions
         silo.AddReminders();
         return silo;
     }
+
+    /// <summary>
+    /// Grain state is read into new objects, never into the defaults of an existing one: Newtonsoft.Json, Orleans'
+    /// storage serializer, otherwise fills a property's current value in place, so a default instance shared
+    /// between states would carry one grain's values into every other grain.
+    /// </summary>
+    private static void ConfigureGrainStateSerializer(this IServiceCollection services) =>
+        services.Configure<OrleansJsonSerializerOptions>(options =>
+            options.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
 
     private static void AddNotionClient(this IServiceCollection services)
     {

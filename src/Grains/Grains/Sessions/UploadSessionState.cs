@@ -27,7 +27,9 @@ public sealed record UploadSessionState
     [Id(11)] public string? ChunkedUploadId { get; init; }
 
     [Id(12)] public StoredAsset? Storage { get; init; }
-    [Id(13)] public NotionLink Notion { get; init; } = NotionLink.Disabled;
+    // A new instance per state, never a shared one: a serializer that fills existing objects in place would
+    // otherwise write one session's link into every other session's default.
+    [Id(13)] public NotionLink Notion { get; init; } = new(NotionLinkStatus.Disabled, null, null);
     [Id(14)] public int Attempts { get; init; }
     [Id(15)] public SessionError? Error { get; init; }
     [Id(16)] public DateTimeOffset CreatedTime { get; init; }
