@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS staged_documents
     committed_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- When a chunk was written: the staging sweep deletes the provisional chunks of a
+-- send that a crash cut off once none has been added for the orphan age.
+ALTER TABLE staged_document_chunks
+    ADD COLUMN IF NOT EXISTS written_at timestamptz NOT NULL DEFAULT now();
+
 -- Lookups / clean-up of everything staged by one upload session.
 CREATE INDEX IF NOT EXISTS staged_documents_session_ix
     ON staged_documents (session_id);

@@ -74,7 +74,7 @@ internal sealed class DocumentIntake(IDocumentStagingStore staging, IOptions<Gat
                     return ApiProblems.InvalidRequest(problem);
                 }
 
-                return await StageAsync(sessionId, section.Body, string.IsNullOrEmpty(fileName) ? null : fileName, cancellationToken);
+                return await StageAsync(sessionId, section.Body, string.IsNullOrEmpty(fileName) ? null : DocumentNames.LastSegment(fileName), cancellationToken);
             }
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException && ex is not BadHttpRequestException)

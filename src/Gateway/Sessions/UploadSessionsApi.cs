@@ -69,7 +69,7 @@ internal static partial class UploadSessionsApi
         var id = SessionId.New();
         var session = await grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand
         {
-            FileName = body.Filename,
+            FileName = body.Filename is { } fileName ? DocumentNames.LastSegment(fileName) : null,
             ContentType = body.ContentType ?? "application/pdf",
             ContentLength = body.ContentLength,
             BatchId = body.BatchId,
@@ -110,17 +110,9 @@ internal static partial class UploadSessionsApi
         }
 
         var document = intakeResult.Document!;
-        SendResult result;
-        try
-        {
-            result = await grain.SendAsync(document);
-        }
-        catch
-        {
-            await staging.DeleteAsync(document.StagingKey, CancellationToken.None);
-            throw;
-        }
-
+        // The session owns the staged bytes from here. A call that fails (timeout, lost silo) may have been carried out,
+        // so the bytes stay; the staging sweep deletes them later if the session never took them.
+        var result = await grain.SendAsync(document);
         if (!result.StagedBytesInUse)
         {
             await staging.DeleteAsync(document.StagingKey, CancellationToken.None);

@@ -43,6 +43,26 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_chunks_of_a_send_cut_off_by_a_crash_are_swept_once_nothing_was_added_for_the_orphan_age()
+    {
+        // A writer that is never committed nor disposed: its gateway died mid-send.
+        var cutOff = await _store.BeginAsync(SessionId.New(), CancellationToken.None);
+        await cutOff.WriteAsync(SamplePdf.Create(minimumBytes: 2 * PostgresStagingStore.ChunkSize, seed: 3), CancellationToken.None);
+        var document = SamplePdf.Create(minimumBytes: 2 * PostgresStagingStore.ChunkSize, seed: 4);
+        var committed = await StageAsync(document);
+        var before = await ChunkCountAsync();
+
+        var sweptTooEarly = await _store.DeleteAbandonedWritesAsync(DateTimeOffset.UtcNow.AddMinutes(-10), CancellationToken.None);
+        var swept = await _store.DeleteAbandonedWritesAsync(DateTimeOffset.UtcNow.AddMinutes(10), CancellationToken.None);
+
+        Assert.Equal(0, sweptTooEarly);
+        Assert.Equal(1, swept);
+        Assert.True(await ChunkCountAsync() < before);
+        Assert.DoesNotContain(await ChunkKeysAsync(), k => k.StartsWith("incoming/", StringComparison.Ordinal));
+        Assert.Equal(document, await ReadAsync(committed, 0));
+    }
+
+    [Fact]
     public async Task A_deleted_document_is_missing()
     {
         var key = await StageAsync(SamplePdf.Create(seed: 2));
@@ -50,6 +70,25 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
         await _store.DeleteAsync(key, CancellationToken.None);
 
         await Assert.ThrowsAsync<StagedDocumentMissingException>(() => _store.OpenReadAsync(key, 0, CancellationToken.None));
+    }
+
+    private async Task<long> ChunkCountAsync()
+    {
+        await using var count = _dataSource.CreateCommand("SELECT count(*) FROM staged_document_chunks");
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private async Task<List<string>> ChunkKeysAsync()
+    {
+        var keys = new List<string>();
+        await using var command = _dataSource.CreateCommand("SELECT DISTINCT staging_key FROM staged_document_chunks");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 
     private async Task<string> StageAsync(byte[] document) => (await _store.StageAsync(SessionId.New(), document)).StagingKey;

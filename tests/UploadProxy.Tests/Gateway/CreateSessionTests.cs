@@ -60,16 +60,27 @@ public sealed class CreateSessionTests(CloudinaryGatewayFixture gateway) : IClas
     }
 
     [Theory]
-    [InlineData("../secret.pdf")]
-    [InlineData("folder/scan.pdf")]
-    [InlineData("folder\\scan.pdf")]
+    [InlineData("..")]
+    [InlineData("folder/")]
     [InlineData("scan\u0001.pdf")]
     [InlineData("")]
-    public async Task Create_refuses_file_names_with_path_parts_or_control_characters(string fileName)
+    public async Task Create_refuses_file_names_of_folders_or_with_control_characters(string fileName)
     {
         var (response, _) = await Client.CreateAsync(new { filename = fileName });
 
         await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("../secret.pdf")]
+    [InlineData("folder/secret.pdf")]
+    [InlineData("C:\\scans\\secret.pdf")]
+    public async Task Create_keeps_only_the_last_segment_of_a_file_name_with_path_parts(string fileName)
+    {
+        var (response, session) = await Client.CreateAsync(new { filename = fileName });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("secret.pdf", session.GetProperty("filename").GetString());
     }
 
     [Fact]

@@ -162,15 +162,29 @@ public sealed class SendDocumentTests(CloudinaryGatewayFixture gateway) : IClass
     }
 
     [Theory]
-    [InlineData("../../etc/passwd.pdf")]
+    [InlineData("scans/..")]
     [InlineData("scan\u0007.pdf")]
-    public async Task Send_refuses_a_multipart_file_name_with_path_parts_or_control_characters(string fileName)
+    public async Task Send_refuses_a_multipart_file_name_of_a_folder_or_with_control_characters(string fileName)
     {
         var id = await Client.CreateIdAsync();
 
         var (response, _) = await Client.SendAsync(id, SamplePdf.Create(), fileName);
 
         await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("C:\\scans\\scan-0042.pdf")]
+    [InlineData("../../scans/scan-0042.pdf")]
+    public async Task Send_keeps_only_the_last_segment_of_a_multipart_file_name_with_path_parts(string fileName)
+    {
+        var id = await Client.CreateIdAsync();
+
+        var (response, session) = await Client.SendAsync(id, SamplePdf.Create(seed: 42), fileName);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("scan-0042.pdf", session.GetProperty("filename").GetString());
+        Assert.EndsWith("-scan-0042.pdf", session.GetProperty("storage").GetProperty("public_id").GetString());
     }
 
     [Theory]

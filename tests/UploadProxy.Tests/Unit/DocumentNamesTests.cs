@@ -36,14 +36,25 @@ public sealed class DocumentNamesTests
     }
 
     [Theory]
-    [InlineData("a/b.pdf")]
-    [InlineData("a\\b.pdf")]
     [InlineData("..")]
+    [InlineData("scans/")]
+    [InlineData("scans/..")]
     [InlineData("tab\there.pdf")]
     [InlineData("   ")]
-    public void File_names_with_path_parts_control_characters_or_nothing_are_refused(string fileName)
+    public void File_names_of_folders_with_control_characters_or_nothing_are_refused(string fileName)
     {
         Assert.NotNull(DocumentNames.Problem(fileName));
+    }
+
+    [Theory]
+    [InlineData("C:\\scans\\a.pdf", "a.pdf")]
+    [InlineData("../a.pdf", "a.pdf")]
+    [InlineData("/var/scans/2026/a.pdf", "a.pdf")]
+    [InlineData("a.pdf", "a.pdf")]
+    public void Path_parts_of_a_file_name_are_cut_off_to_the_last_segment(string fileName, string expected)
+    {
+        Assert.Null(DocumentNames.Problem(fileName));
+        Assert.Equal(expected, DocumentNames.LastSegment(fileName));
     }
 
     [Fact]

@@ -13,14 +13,20 @@ public static class DocumentNames
     private const int MaxSafeNameLength = 180;
     private const string RandomAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    /// <summary>Why a caller's file name is refused, or null when it is acceptable.</summary>
-    public static string? Problem(string fileName) => fileName switch
+    /// <summary>
+    /// The last segment of a name that carries path parts (<c>C:\scans\a.pdf</c>, <c>../a.pdf</c>), as RFC 7578 §4.2 asks
+    /// of a receiver and as the original app took such names.
+    /// </summary>
+    public static string LastSegment(string fileName) => fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..];
+
+    /// <summary>Why a caller's file name is refused, or null when it is acceptable; path parts are cut off first (<see cref="LastSegment"/>).</summary>
+    public static string? Problem(string fileName) => LastSegment(fileName) switch
     {
-        { Length: 0 } => "filename is empty.",
-        { Length: > MaxFileNameLength } => $"filename is longer than {MaxFileNameLength} characters.",
+        _ when fileName.Length == 0 => "filename is empty.",
+        _ when fileName.Length > MaxFileNameLength => $"filename is longer than {MaxFileNameLength} characters.",
         _ when fileName.Any(char.IsControl) => "filename contains control characters.",
-        _ when fileName.IndexOfAny(['/', '\\']) >= 0 || fileName is "." or ".." => "filename must not contain path parts.",
-        _ when string.IsNullOrWhiteSpace(fileName) => "filename is blank.",
+        { Length: 0 } or "." or ".." => "filename names a folder, not a file.",
+        { } name when string.IsNullOrWhiteSpace(name) => "filename is blank.",
         _ => null,
     };
 

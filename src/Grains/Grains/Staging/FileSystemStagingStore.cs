@@ -4,7 +4,6 @@ namespace UploadProxy.Grains.Staging;
 public sealed class FileSystemStagingStore : IDocumentStagingStore
 {
     private const int BufferSize = 64 * 1024;
-    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
     private readonly string _root;
     private readonly string _incoming;
 
@@ -13,15 +12,21 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
         _root = Path.GetFullPath(root);
         _incoming = Path.Combine(_root, "incoming");
         Directory.CreateDirectory(_incoming);
+    }
 
-        // A partial file nobody has written to for an hour was cut off by a crash before its commit.
-        foreach (var partial in Directory.EnumerateFiles(_incoming, "*.part"))
+    public Task<int> DeleteAbandonedWritesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var partial in new DirectoryInfo(_incoming).EnumerateFiles("*.part"))
         {
-            if (File.GetLastWriteTimeUtc(partial) < DateTime.UtcNow - AbandonedAfter)
+            if (partial.LastWriteTimeUtc < cutoff.UtcDateTime)
             {
-                File.Delete(partial);
+                partial.Delete();
+                deleted++;
             }
         }
+
+        return Task.FromResult(deleted);
     }
 
     public Task<IStagingWriter> BeginAsync(string sessionId, CancellationToken cancellationToken)

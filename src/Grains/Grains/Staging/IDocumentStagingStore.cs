@@ -20,6 +20,12 @@ public interface IDocumentStagingStore
 
     /// <summary>Keys of documents committed before <paramref name="cutoff"/>, for the sweep of bytes nobody needs any more.</summary>
     IAsyncEnumerable<string> ListCommittedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the bytes of uncommitted writes nothing has added to since <paramref name="cutoff"/>: a send cut off by
+    /// a crash of its gateway. Returns how many writes were deleted.
+    /// </summary>
+    Task<int> DeleteAbandonedWritesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
 
 /// <summary>One document being written. Disposing it without commit discards what was written.</summary>

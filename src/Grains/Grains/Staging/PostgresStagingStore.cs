@@ -43,6 +43,28 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
         }
     }
 
+    public async Task<int> DeleteAbandonedWritesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        // Provisional keys start with "incoming/"; a write still in progress adds a chunk at least every chunk's worth of bytes.
+        await using var command = dataSource.CreateCommand("""
+            WITH abandoned AS (
+                SELECT staging_key FROM staged_document_chunks
+                WHERE staging_key LIKE 'incoming/%'
+                GROUP BY staging_key HAVING max(written_at) < $1)
+            DELETE FROM staged_document_chunks c USING abandoned a WHERE c.staging_key = a.staging_key
+            RETURNING c.staging_key
+            """);
+        command.Parameters.AddWithValue(cutoff.UtcDateTime);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys.Count;
+    }
+
     private static async Task<byte[]?> ReadChunkAsync(NpgsqlDataSource dataSource, string stagingKey, int index, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT data FROM staged_document_chunks WHERE staging_key = $1 AND chunk_index = $2");

@@ -7,7 +7,8 @@ namespace UploadProxy.Grains.Staging;
 
 /// <summary>
 /// Deletes staged bytes their session no longer needs: left by a crash after the session saved "stored" but before
-/// it deleted them, or by a gateway that died between staging a document and handing it to the session.
+/// it deleted them, by a gateway that died between staging a document and handing it to the session, by a send whose
+/// grain call failed with an outcome the gateway could not know, or by a send cut off before its bytes were committed.
 /// </summary>
 public sealed partial class StagingSweeper(
     IDocumentStagingStore staging,
@@ -49,7 +50,15 @@ public sealed partial class StagingSweeper(
         {
             LogSwept(swept);
         }
+
+        if (await staging.DeleteAbandonedWritesAsync(cutoff, cancellationToken) is > 0 and var abandoned)
+        {
+            LogAbandonedWritesDeleted(abandoned);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} partly staged document(s) whose send was cut off")]
+    private partial void LogAbandonedWritesDeleted(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} staged document(s) no session needed")]
     private partial void LogSwept(int count);
