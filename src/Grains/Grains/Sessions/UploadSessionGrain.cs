@@ -105,6 +105,9 @@ public sealed partial class UploadSessionGrain(
             UpdatedTime = now,
             ExpiryTime = now + _options.PendingLifetime,
         };
+        // The reminder expires the session if no document comes, so that its batch sees it end without anyone asking.
+        // Registered before the write: a reminder without a session finds nothing and goes away.
+        await RegisterRecoveryAsync(dueTime: _options.PendingLifetime);
         await SaveAsync();
         return Snapshot();
     }
@@ -244,8 +247,18 @@ public sealed partial class UploadSessionGrain(
         {
             EnsureWorkRunning();
         }
+        else if (session.RecordExists && State.Status == SessionStatus.Pending && timeProvider.GetUtcNow() < State.ExpiryTime)
+        {
+            // Early (clocks of silos differ): the reminder comes again.
+            return;
+        }
         else
         {
+            if (session.RecordExists)
+            {
+                await ExpireIfDueAsync();
+            }
+
             await UnregisterRecoveryAsync();
         }
     }
@@ -461,8 +474,8 @@ public sealed partial class UploadSessionGrain(
         }
     }
 
-    private async Task RegisterRecoveryAsync() =>
-        _recovery = await this.RegisterOrUpdateReminder(RecoveryReminder, _options.RecoveryInterval, _options.RecoveryInterval);
+    private async Task RegisterRecoveryAsync(TimeSpan? dueTime = null) =>
+        _recovery = await this.RegisterOrUpdateReminder(RecoveryReminder, dueTime ?? _options.RecoveryInterval, _options.RecoveryInterval);
 
     private async Task UnregisterRecoveryAsync()
     {
@@ -489,6 +502,7 @@ public sealed partial class UploadSessionGrain(
         {
             Update(State with { Status = SessionStatus.Expired, Error = new SessionError("session_expired", "No document was sent before the session expired.") });
             await SaveAsync();
+            await UnregisterRecoveryAsync();
         }
     }
 
