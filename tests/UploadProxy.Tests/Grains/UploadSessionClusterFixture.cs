@@ -32,6 +32,7 @@ public class UploadSessionClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(settings);
+            ConfigureServices(host.Services);
             host.Services.AddUploadProxyServices(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) =>
@@ -45,6 +46,11 @@ public class UploadSessionClusterFixture : IAsyncLifetime
 
     /// <summary>Where a derived fixture adds its own settings and fakes before the silos start.</summary>
     protected virtual Task ConfigureAsync(Dictionary<string, string?> settings) => Task.CompletedTask;
+
+    /// <summary>Where a derived fixture puts its own services before the product's, which only fill what is missing.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     public Task<StagedDocument> StageAsync(string sessionId, byte[] document) => Staging.StageAsync(sessionId, document);
 

@@ -9,10 +9,13 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Polly;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using UploadProxy.Grains.Cloudinary;
+using UploadProxy.Grains.Documents;
 using UploadProxy.Grains.Notion;
 using UploadProxy.Grains.Persistence;
 using UploadProxy.Grains.Sessions;
+using UploadProxy.Grains.Sessions.Steps;
 using UploadProxy.Grains.Staging;
 using UploadProxy.Grains.Storage;
 
@@ -46,6 +49,11 @@ public static class UploadProxyHostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddNotionClient();
         services.ConfigureGrainStateSerializer();
+        services.TryAddSingleton<IDocumentInspector, PdfPigDocumentInspector>();
+        services.AddSingleton<StoreStep>();
+        services.AddSingleton<InspectStep>();
+        services.AddSingleton<LinkStep>();
+        services.AddSingleton<SessionSteps>();
 
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.AdoNet)

@@ -2,38 +2,35 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using UploadProxy.Grains.Cloudinary;
-using UploadProxy.Grains.Documents;
 using UploadProxy.Grains.Hosting;
 using UploadProxy.Grains.Notion;
+using UploadProxy.Grains.Sessions.Steps;
 using UploadProxy.Grains.Staging;
-using UploadProxy.Grains.Storage;
 
 namespace UploadProxy.Grains.Sessions;
 
 /// <summary>
-/// One upload session: it stores its document, then links it as a Notion row. The grain is reentrant so that
-/// <see cref="GetAsync"/> and waiting callers are answered while that work is in flight; state writes are chained
-/// (see <see cref="SaveAsync"/>) because the storage provider refuses overlapping writes of one grain, and callers are
-/// answered from the last saved state only, never from a change still being written. A durable reminder resumes
-/// unfinished work wherever the session is activated next, after a crash or a lost silo.
+/// One upload session. Its states and transitions are in <see cref="SessionLifecycle"/>, and its steps (store,
+/// inspect, link) in <c>Steps/</c>; the grain answers calls, runs the next step until none is left, saves every
+/// transition, and owns the staged bytes. It is reentrant so that <see cref="GetAsync"/> and waiting callers are
+/// answered while a step is in flight; state writes are chained (see <see cref="SaveAsync"/>) because the storage
+/// provider refuses overlapping writes of one grain, and callers are answered from the last saved state only. A
+/// durable reminder expires a session left without its document and resumes unfinished work after a crash.
 /// </summary>
 [Reentrant]
 public sealed partial class UploadSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<UploadSessionState> session,
-    IDocumentStore documentStore,
+    SessionSteps steps,
     IDocumentStagingStore staging,
-    NotionClient notion,
     IOptions<SessionOptions> sessionOptions,
     IOptions<CloudinaryOptions> cloudinaryOptions,
     IOptions<NotionOptions> notionOptions,
-    IOptions<StandaloneOptions> standaloneOptions,
     TimeProvider timeProvider,
-    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IDisposable
+    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IStepSession, IDisposable
 {
     private const string RecoveryReminder = "resume-upload";
 
     private readonly SessionOptions _options = sessionOptions.Value;
-    private readonly NotionOptions _notion = notionOptions.Value;
     // Created on first use: most sessions sit idle, and an idle activation should cost as little as it can.
     private CancellationTokenSource? _deactivating;
     private UploadSessionState? _saved;
@@ -43,23 +40,20 @@ public sealed partial class UploadSessionGrain(
     private IGrainReminder? _recovery;
     private bool _accepting;
     private bool _attemptCounted;
+    private bool _inspectionStartedHere;
     private int _failures;
     private TaskCompletionSource? _saveWaiters;
 
-    private string Id => this.GetPrimaryKeyString();
+    public string Id => this.GetPrimaryKeyString();
+
+    public UploadSessionState State => session.State;
 
     private CancellationToken Deactivating => (_deactivating ??= new CancellationTokenSource()).Token;
 
     private bool IsDeactivating => _deactivating?.IsCancellationRequested == true;
 
-    private UploadSessionState State => session.State;
-
     /// <summary>What callers are answered from: the state as last written to storage.</summary>
     private UploadSessionState Saved => _saved!;
-
-    private bool HasWork =>
-        State.Status == SessionStatus.Uploading
-        || (State.Status == SessionStatus.Uploaded && State.Notion.Status == NotionLinkStatus.Pending);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -71,8 +65,7 @@ public sealed partial class UploadSessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // A graceful hand-over (silo shutdown, rebalancing): stop where the work is; the persisted state says what
-        // is left, so the next activation resumes it.
+        // A graceful hand-over (silo shutdown, rebalancing): stop where the work is; the saved state says what is left.
         _deactivating ??= new CancellationTokenSource();
         await _deactivating.CancelAsync();
         if (_work is { } work)
@@ -91,22 +84,9 @@ public sealed partial class UploadSessionGrain(
         }
 
         var now = timeProvider.GetUtcNow();
-        session.State = new UploadSessionState
-        {
-            Status = SessionStatus.Pending,
-            FileName = command.FileName,
-            ContentType = command.ContentType,
-            DeclaredLength = command.ContentLength,
-            BatchId = command.BatchId,
-            Metadata = new Dictionary<string, string>(command.Metadata),
-            PublicIdPrefix = DocumentNames.NewPublicIdPrefix(now),
-            Notion = _notion.IsConfigured ? new NotionLink(NotionLinkStatus.Pending, null, null) : NotionLink.Disabled,
-            CreatedTime = now,
-            UpdatedTime = now,
-            ExpiryTime = now + _options.PendingLifetime,
-        };
-        // The reminder expires the session if no document comes, so that its batch sees it end without anyone asking.
-        // Registered before the write: a reminder without a session finds nothing and goes away.
+        Update(SessionLifecycle.Created(command, DocumentNames.NewPublicIdPrefix(now), notionOptions.Value.IsConfigured, now, _options.PendingLifetime));
+        // Due when the session expires, so that its batch sees it end without anyone asking. Registered before the
+        // write: a reminder without a session finds nothing and goes away.
         await RegisterRecoveryAsync(dueTime: _options.PendingLifetime);
         await SaveAsync();
         return Snapshot();
@@ -134,41 +114,24 @@ public sealed partial class UploadSessionGrain(
         if (State.Sha256 is { } accepted)
         {
             var outcome = accepted == document.Sha256 ? SendOutcome.AlreadyAccepted : SendOutcome.Conflict;
-            var inUse = outcome == SendOutcome.AlreadyAccepted && State.StagingKey == document.StagingKey;
-            return new SendResult(outcome, Snapshot(), inUse);
+            return new SendResult(outcome, Snapshot(), outcome == SendOutcome.AlreadyAccepted && State.StagingKey == document.StagingKey);
         }
 
-        if (State.Status == SessionStatus.Expired)
+        if (State.Status == SessionStatus.Expired || (State.DeclaredLength is { } declared && declared != document.Length))
         {
-            return new SendResult(SendOutcome.Expired, Snapshot(), StagedBytesInUse: false);
-        }
-
-        if (State.DeclaredLength is { } declared && declared != document.Length)
-        {
-            return new SendResult(SendOutcome.LengthMismatch, Snapshot(), StagedBytesInUse: false);
+            var refusal = State.Status == SessionStatus.Expired ? SendOutcome.Expired : SendOutcome.LengthMismatch;
+            return new SendResult(refusal, Snapshot(), StagedBytesInUse: false);
         }
 
         // Claim the session before the first await, so that a concurrent send sees Sha256 already set.
         var fileName = State.FileName ?? document.FileName ?? DocumentNames.DefaultFileName;
         var pending = State;
-        Update(State with
-        {
-            Status = SessionStatus.Uploading,
-            FileName = fileName,
-            Sha256 = document.Sha256,
-            Length = document.Length,
-            StagingKey = document.StagingKey,
-            PublicId = DocumentNames.PublicId(cloudinaryOptions.Value.Folder, State.PublicIdPrefix, fileName),
-            ChunkedUploadId = Guid.NewGuid().ToString("N"),
-            Attempts = State.Attempts + 1,
-        });
-        // The first attempt is counted in this write, which saves the upload's own write before it starts.
+        Update(State.Accepted(document, fileName, DocumentNames.PublicId(cloudinaryOptions.Value.Folder, State.PublicIdPrefix, fileName)));
         _attemptCounted = true;
         _accepting = true;
         try
         {
-            // The reminder is registered before the write: if this silo dies after the write, the reminder finds
-            // the session uploading and resumes it; if it dies before, the reminder finds it pending and goes away.
+            // Before the write: if this silo dies after it, the reminder finds the session uploading and resumes it.
             await RegisterRecoveryAsync();
             await SaveAsync();
         }
@@ -224,11 +187,10 @@ public sealed partial class UploadSessionGrain(
             return null;
         }
 
-        if (State.Status == SessionStatus.Uploaded && State.Notion.Status == NotionLinkStatus.Failed)
+        if (State is { Status: SessionStatus.Uploaded, Notion.Status: NotionLinkStatus.Failed })
         {
-            Update(State with { Notion = new NotionLink(NotionLinkStatus.Pending, null, null), Error = null });
             await RegisterRecoveryAsync();
-            await SaveAsync();
+            await TransitionAsync(State.LinkRetried());
             LogLinkRetried(Id);
             EnsureWorkRunning();
         }
@@ -243,49 +205,63 @@ public sealed partial class UploadSessionGrain(
             return;
         }
 
-        if (HasWork)
+        if (State.NextStep() != SessionStep.None)
         {
             EnsureWorkRunning();
         }
-        else if (session.RecordExists && State.Status == SessionStatus.Pending && timeProvider.GetUtcNow() < State.ExpiryTime)
+        else if (session.RecordExists && State.Status == SessionStatus.Pending)
         {
-            // Early (clocks of silos differ): the reminder comes again.
-            return;
+            // Expires the session once due; before that (clocks of silos differ), the reminder comes again.
+            await ExpireIfDueAsync();
         }
         else
         {
-            if (session.RecordExists)
-            {
-                await ExpireIfDueAsync();
-            }
+            await UnregisterRecoveryAsync();
+        }
+    }
 
+    /// <summary>Saves the next state, then deletes the staged bytes it let go of; ends the reminder once nothing is left to do.</summary>
+    public async Task TransitionAsync(UploadSessionState next)
+    {
+        var released = State.StagingKey is { } key && next.StagingKey != key ? key : null;
+        _inspectionStartedHere |= State.InspectionStartedAt is null && next.InspectionStartedAt is not null;
+        Update(next);
+        await SaveAsync();
+        if (released is not null)
+        {
+            await staging.DeleteAsync(released, CancellationToken.None);
+        }
+
+        if (next.NextStep() == SessionStep.None && next.Status != SessionStatus.Pending)
+        {
             await UnregisterRecoveryAsync();
         }
     }
 
     private void EnsureWorkRunning()
     {
-        if (HasWork && !_accepting && !IsDeactivating && _work is null or { IsCompleted: true })
+        if (State.NextStep() != SessionStep.None && !_accepting && !IsDeactivating && _work is null or { IsCompleted: true })
         {
             _work = WorkAsync();
         }
     }
 
-    /// <summary>Runs the session's remaining steps, one attempt at a time, until nothing is left or a step failed for good.</summary>
+    /// <summary>Runs the session's next step until none is left, backing off after each transient failure.</summary>
     private async Task WorkAsync()
     {
         try
         {
-            while (HasWork)
+            while (State.NextStep() is var step and not SessionStep.None)
             {
-                if (State.Status == SessionStatus.Uploading)
+                if (await RunAsync(step) == StepOutcome.Progressed)
                 {
-                    await UploadOnceAsync();
+                    _failures = 0;
+                    continue;
                 }
-                else
-                {
-                    await LinkOnceAsync();
-                }
+
+                var delay = Backoff(++_failures);
+                LogBackingOff(Id, step, delay);
+                await Task.Delay(delay, timeProvider, Deactivating);
             }
         }
         catch (OperationCanceledException) when (IsDeactivating)
@@ -294,183 +270,32 @@ public sealed partial class UploadSessionGrain(
         }
         catch (Exception ex)
         {
-            // Most likely the state store is unreachable. What is persisted is still right; the next activation
-            // reloads it and the reminder resumes the work.
+            // Most likely the state store is unreachable. What is saved is still right; the next activation reloads
+            // it and the reminder resumes the work.
             LogWorkInterrupted(ex, Id);
             DeactivateOnIdle();
         }
     }
 
-    private async Task UploadOnceAsync()
+    private async Task<StepOutcome> RunAsync(SessionStep step)
     {
-        if (!_attemptCounted)
+        switch (step)
         {
-            Update(State with { Attempts = State.Attempts + 1 });
-            await SaveAsync();
-        }
-
-        _attemptCounted = false;
-        var started = timeProvider.GetTimestamp();
-        try
-        {
-            var asset = await documentStore.StoreAsync(
-                new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
-                Deactivating);
-            LogStored(Id, asset.PublicId, State.Attempts);
-            UploadProxyMetrics.UploadedBytes.Add(asset.Bytes);
-            UploadProxyMetrics.UploadDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds);
-            var summary = _notion.IsConfigured ? await InspectAsync() : null;
-            _failures = 0;
-            await ReleaseStagedBytesAsync(State with
-            {
-                Status = SessionStatus.Uploaded,
-                Storage = asset,
-                Error = null,
-                UploadedTime = timeProvider.GetUtcNow(),
-                PageCount = summary?.PageCount,
-                TextExcerpt = summary?.Text,
-            });
-        }
-        catch (DocumentStoreException ex) when (ex.IsTransient)
-        {
-            var delay = Backoff(++_failures);
-            LogTransientFailure(Id, State.Attempts, ex.Code, delay);
-            UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "storage"));
-            Update(State with { Error = new SessionError(ex.Code, ex.Message) });
-            await SaveAsync();
-            await Task.Delay(delay, timeProvider, Deactivating);
-        }
-        catch (DocumentStoreException ex)
-        {
-            LogFailed(Id, ex.Code, ex.Message);
-            await ReleaseStagedBytesAsync(State with { Status = SessionStatus.Failed, Error = new SessionError(ex.Code, ex.Message) });
-        }
-    }
-
-    /// <summary>
-    /// Creates the session's Notion row, exactly once: a create whose outcome is unknown (crash, timeout, lost
-    /// connection) is followed by a lookup, which waits out Notion's index lag before it trusts "not found".
-    /// </summary>
-    private async Task LinkOnceAsync()
-    {
-        var creating = false;
-        try
-        {
-            if (State.NotionCreateAttemptedAt is { } attempted)
-            {
-                var existing = await notion.FindBySessionIdAsync(Id, Deactivating);
-                var trustedFrom = attempted + _notion.QueryIndexLag;
-                if (existing is null && timeProvider.GetUtcNow() < trustedFrom)
+            case SessionStep.Store:
+                if (!_attemptCounted)
                 {
-                    await Task.Delay(trustedFrom - timeProvider.GetUtcNow(), timeProvider, Deactivating);
-                    existing = await notion.FindBySessionIdAsync(Id, Deactivating);
+                    await TransitionAsync(State.StoreAttempted());
                 }
 
-                if (existing is not null)
-                {
-                    LogRowAdopted(Id, existing.Id);
-                    await LinkedAsync(existing);
-                    return;
-                }
-            }
-
-            Update(State with { NotionCreateAttemptedAt = timeProvider.GetUtcNow() });
-            await SaveAsync();
-            creating = true;
-            await LinkedAsync(await notion.CreatePageAsync(Row(), Deactivating));
-        }
-        catch (NotionException ex) when (ex.IsTransient)
-        {
-            var delay = Backoff(++_failures);
-            LogNotionTransientFailure(Id, ex.Code, delay);
-            UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "notion"));
-            Update(State with
-            {
-                Error = new SessionError("notion_unavailable", ex.Message),
-                NotionCreateAttemptedAt = creating && !ex.OutcomeUnknown ? null : State.NotionCreateAttemptedAt,
-            });
-            await SaveAsync();
-            await Task.Delay(delay, timeProvider, Deactivating);
-        }
-        catch (NotionException ex)
-        {
-            LogNotionRejected(Id, ex.Code, ex.Message);
-            notion.ForgetDatabase();
-            Update(State with
-            {
-                Notion = new NotionLink(NotionLinkStatus.Failed, null, null),
-                Error = new SessionError("notion_rejected", ex.Message),
-                NotionCreateAttemptedAt = creating ? null : State.NotionCreateAttemptedAt,
-            });
-            await SaveAsync();
-            await UnregisterRecoveryAsync();
-        }
-    }
-
-    private async Task LinkedAsync(NotionPage page)
-    {
-        _failures = 0;
-        Update(State with
-        {
-            Status = SessionStatus.Linked,
-            Notion = new NotionLink(NotionLinkStatus.Linked, page.Id, page.Url),
-            Error = null,
-            NotionCreateAttemptedAt = null,
-        });
-        await SaveAsync();
-        LogLinked(Id, page.Id);
-        await UnregisterRecoveryAsync();
-    }
-
-    private NotionRow Row() => new()
-    {
-        SessionId = Id,
-        FileName = State.FileName ?? DocumentNames.DefaultFileName,
-        Url = new Uri(new Uri(standaloneOptions.Value.PublicBaseUrl), State.Storage!.SecureUrl).AbsoluteUri,
-        Size = State.Length ?? 0,
-        UploadedAt = State.UploadedTime ?? State.UpdatedTime,
-        BatchId = State.BatchId,
-        PageCount = State.PageCount,
-        Text = State.TextExcerpt,
-        Metadata = State.Metadata,
-    };
-
-    /// <summary>Reads the PDF while its staged bytes are still there, off the grain's scheduler since it is CPU work.</summary>
-    private async Task<PdfSummary?> InspectAsync()
-    {
-        if (State.Length > _notion.MaxInspectedBytes)
-        {
-            return null;
-        }
-
-        await using var source = await staging.OpenReadAsync(State.StagingKey!, 0, Deactivating);
-        var maxText = _notion.TextExcerptLength;
-        if (source.CanSeek)
-        {
-            return await Task.Run(() => PdfInspector.TryInspect(source, maxText), Deactivating);
-        }
-
-        // PdfPig needs to seek; a database stream is copied to a temporary file first.
-        await using var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        await source.CopyToAsync(copy, Deactivating);
-        copy.Position = 0;
-        return await Task.Run(() => PdfInspector.TryInspect(copy, maxText), Deactivating);
-    }
-
-    /// <summary>Saves the state that no longer needs the staged bytes, then deletes them.</summary>
-    private async Task ReleaseStagedBytesAsync(UploadSessionState next)
-    {
-        var stagingKey = State.StagingKey;
-        Update(next with { StagingKey = null });
-        await SaveAsync();
-        if (stagingKey is not null)
-        {
-            await staging.DeleteAsync(stagingKey, CancellationToken.None);
-        }
-
-        if (!HasWork)
-        {
-            await UnregisterRecoveryAsync();
+                // The next attempt counts itself, whatever this one does.
+                _attemptCounted = false;
+                return await steps.Store.RunAsync(this, Deactivating);
+            case SessionStep.Inspect:
+                return await steps.Inspect.RunAsync(this, _inspectionStartedHere, Deactivating);
+            case SessionStep.Link:
+                return await steps.Link.RunAsync(this, Deactivating);
+            default:
+                throw new InvalidOperationException($"No step runs for {step}.");
         }
     }
 
@@ -498,11 +323,9 @@ public sealed partial class UploadSessionGrain(
 
     private async Task ExpireIfDueAsync()
     {
-        if (State.Status == SessionStatus.Pending && timeProvider.GetUtcNow() >= State.ExpiryTime)
+        if (State.IsDueToExpire(timeProvider.GetUtcNow()))
         {
-            Update(State with { Status = SessionStatus.Expired, Error = new SessionError("session_expired", "No document was sent before the session expired.") });
-            await SaveAsync();
-            await UnregisterRecoveryAsync();
+            await TransitionAsync(State.Expired());
         }
     }
 
@@ -574,7 +397,7 @@ public sealed partial class UploadSessionGrain(
                 Url = state.Storage?.SecureUrl,
                 NotionStatus = state.Notion.Status,
                 NotionPageUrl = state.Notion.PageUrl,
-                Error = state.Error?.Message,
+                Error = (state.Error ?? state.InspectionError)?.Message,
                 UpdatedTime = state.UpdatedTime,
             }).Ignore();
         }
@@ -596,7 +419,7 @@ public sealed partial class UploadSessionGrain(
             Storage = state.Storage,
             Notion = state.Notion,
             Attempts = state.Attempts,
-            Error = state.Error,
+            Error = state.Error ?? state.InspectionError,
             CreatedTime = state.CreatedTime,
             UpdatedTime = state.UpdatedTime,
             ExpiryTime = state.ExpiryTime,
@@ -605,3 +428,6 @@ public sealed partial class UploadSessionGrain(
         };
     }
 }
+
+/// <summary>The steps a session runs, as one dependency of the grain.</summary>
+public sealed record SessionSteps(StoreStep Store, InspectStep Inspect, LinkStep Link);

@@ -1,6 +1,6 @@
 namespace UploadProxy.Grains.Sessions;
 
-/// <summary>What an upload session persists; every transition is written before the outside call it allows.</summary>
+/// <summary>What an upload session persists; every transition (<see cref="SessionLifecycle"/>) is written before the outside call it allows.</summary>
 [GenerateSerializer]
 public sealed record UploadSessionState
 {
@@ -47,4 +47,10 @@ public sealed record UploadSessionState
     /// session has not recorded, so linking looks it up before creating another.
     /// </summary>
     [Id(22)] public DateTimeOffset? NotionCreateAttemptedAt { get; init; }
+
+    /// <summary>Set in the write that records the upload, before the PDF is read: found set on activation, the reading never ended.</summary>
+    [Id(30)] public DateTimeOffset? InspectionStartedAt { get; init; }
+
+    /// <summary>Why the row lacks the PDF's facts, shown as the session's error once nothing else is wrong.</summary>
+    [Id(31)] public SessionError? InspectionError { get; init; }
 }

@@ -1,0 +1,189 @@
+using UploadProxy.Grains.Documents;
+using UploadProxy.Grains.Notion;
+
+namespace UploadProxy.Grains.Sessions;
+
+/// <summary>What a session has left to do, read from its state alone: the same answer after any crash.</summary>
+public enum SessionStep
+{
+    /// <summary>Nothing: the session waits for its document, or has ended.</summary>
+    None,
+
+    /// <summary>Store the staged bytes under the planned public id.</summary>
+    Store,
+
+    /// <summary>Read the stored PDF's pages and text for its Notion row, then let go of the staged bytes.</summary>
+    Inspect,
+
+    /// <summary>Create the session's Notion row, or adopt the one an earlier attempt created.</summary>
+    Link,
+}
+
+/// <summary>
+/// Every transition of an upload session, and <see cref="NextStep"/>. Each transition is guarded by the states it may
+/// come from and names both when the move is illegal; no other code changes a session's status.
+/// </summary>
+/// <remarks>
+/// <code>
+/// pending ──accept──▶ uploading ──stored──▶ uploaded ──linked──▶ linked
+///    │                  │  ▲                 │   ▲
+///  expire         store │  │ store failed    │   │ link retried
+///    ▼          rejected▼  └─(transient)     ▼   │
+/// expired             failed           notion failed (link rejected)
+/// </code>
+/// </remarks>
+public static class SessionLifecycle
+{
+    public const string ExpiredCode = "session_expired";
+    public const string InspectionAbandonedCode = "inspection_abandoned";
+
+    public static SessionStep NextStep(this UploadSessionState state) => state switch
+    {
+        { Status: SessionStatus.Uploading } => SessionStep.Store,
+        { Status: SessionStatus.Uploaded, StagingKey: not null } => SessionStep.Inspect,
+        { Status: SessionStatus.Uploaded, Notion.Status: NotionLinkStatus.Pending } => SessionStep.Link,
+        _ => SessionStep.None,
+    };
+
+    /// <summary>A new session, waiting for its document until <paramref name="lifetime"/> has passed.</summary>
+    public static UploadSessionState Created(CreateSessionCommand command, string publicIdPrefix, bool linksToNotion, DateTimeOffset now, TimeSpan lifetime) => new()
+    {
+        Status = SessionStatus.Pending,
+        FileName = command.FileName,
+        ContentType = command.ContentType,
+        DeclaredLength = command.ContentLength,
+        BatchId = command.BatchId,
+        Metadata = new Dictionary<string, string>(command.Metadata),
+        PublicIdPrefix = publicIdPrefix,
+        Notion = new NotionLink(linksToNotion ? NotionLinkStatus.Pending : NotionLinkStatus.Disabled, null, null),
+        CreatedTime = now,
+        UpdatedTime = now,
+        ExpiryTime = now + lifetime,
+    };
+
+    /// <summary>pending → uploading: the document is the session's, its public id fixed before any upload; the first attempt is counted.</summary>
+    public static UploadSessionState Accepted(this UploadSessionState state, StagedDocument document, string fileName, string publicId) =>
+        state.Require(nameof(Accepted), SessionStatus.Pending) with
+        {
+            Status = SessionStatus.Uploading,
+            FileName = fileName,
+            Sha256 = document.Sha256,
+            Length = document.Length,
+            StagingKey = document.StagingKey,
+            PublicId = publicId,
+            ChunkedUploadId = Guid.NewGuid().ToString("N"),
+            Attempts = state.Attempts + 1,
+        };
+
+    /// <summary>uploading: one more attempt, saved before it starts so that the count survives a crash.</summary>
+    public static UploadSessionState StoreAttempted(this UploadSessionState state) =>
+        state.Require(nameof(StoreAttempted), SessionStatus.Uploading) with { Attempts = state.Attempts + 1 };
+
+    /// <summary>uploading: an attempt failed in a way a later attempt may not.</summary>
+    public static UploadSessionState StoreFailed(this UploadSessionState state, SessionError error) =>
+        state.Require(nameof(StoreFailed), SessionStatus.Uploading) with { Error = error };
+
+    /// <summary>
+    /// uploading → uploaded. When the PDF is to be inspected, its staged bytes are kept and the inspection counts as
+    /// started in this same write, so that a PDF that crashes the process is never read again.
+    /// </summary>
+    public static UploadSessionState Stored(this UploadSessionState state, StoredAsset asset, bool inspect, DateTimeOffset now) =>
+        state.Require(nameof(Stored), SessionStatus.Uploading) with
+        {
+            Status = SessionStatus.Uploaded,
+            Storage = asset,
+            Error = null,
+            UploadedTime = now,
+            StagingKey = inspect ? state.StagingKey : null,
+            InspectionStartedAt = inspect ? now : null,
+        };
+
+    /// <summary>uploading → failed: the store refused the document for good; the staged bytes go.</summary>
+    public static UploadSessionState StoreRejected(this UploadSessionState state, SessionError error) =>
+        state.Require(nameof(StoreRejected), SessionStatus.Uploading) with { Status = SessionStatus.Failed, Error = error, StagingKey = null };
+
+    /// <summary>uploaded: the PDF was read (or could not be parsed: <paramref name="summary"/> null); the staged bytes go.</summary>
+    public static UploadSessionState Inspected(this UploadSessionState state, PdfSummary? summary) =>
+        state.RequireStaged(nameof(Inspected)) with
+        {
+            PageCount = summary?.PageCount,
+            TextExcerpt = summary?.Text,
+            StagingKey = null,
+            InspectionStartedAt = null,
+        };
+
+    /// <summary>
+    /// uploaded: the session was activated again with its inspection started and never finished: the process died
+    /// while reading the PDF. It is not read again; the row is made without the PDF's facts, and the error says why.
+    /// </summary>
+    public static UploadSessionState InspectionAbandoned(this UploadSessionState state) =>
+        state.RequireStaged(nameof(InspectionAbandoned)) with
+        {
+            StagingKey = null,
+            InspectionStartedAt = null,
+            InspectionError = new SessionError(
+                InspectionAbandonedCode,
+                "The process stopped while reading this PDF, so it was not read again: its Notion row has no page count or text."),
+        };
+
+    /// <summary>uploaded: a page create is about to be sent; until its outcome is known, a row may exist that the session has not recorded.</summary>
+    public static UploadSessionState LinkAttempted(this UploadSessionState state, DateTimeOffset now) =>
+        state.RequireLinking(nameof(LinkAttempted)) with { NotionCreateAttemptedAt = now };
+
+    /// <summary>uploaded: a Notion request failed in a way a later attempt may not; a create whose outcome is unknown stays attempted.</summary>
+    public static UploadSessionState LinkFailed(this UploadSessionState state, string message, bool createOutcomeUnknown) =>
+        state.RequireLinking(nameof(LinkFailed)) with
+        {
+            Error = new SessionError("notion_unavailable", message),
+            NotionCreateAttemptedAt = createOutcomeUnknown ? state.NotionCreateAttemptedAt : null,
+        };
+
+    /// <summary>uploaded → linked: the row exists, made now or by an earlier attempt.</summary>
+    public static UploadSessionState Linked(this UploadSessionState state, NotionPage page) =>
+        state.RequireLinking(nameof(Linked)) with
+        {
+            Status = SessionStatus.Linked,
+            Notion = new NotionLink(NotionLinkStatus.Linked, page.Id, page.Url),
+            Error = null,
+            NotionCreateAttemptedAt = null,
+        };
+
+    /// <summary>uploaded, Notion failed: Notion refused the row for good; the document stays stored and <see cref="LinkRetried"/> can run it again.</summary>
+    public static UploadSessionState LinkRejected(this UploadSessionState state, string message, bool createAttempted) =>
+        state.RequireLinking(nameof(LinkRejected)) with
+        {
+            Notion = new NotionLink(NotionLinkStatus.Failed, null, null),
+            Error = new SessionError("notion_rejected", message),
+            NotionCreateAttemptedAt = createAttempted ? null : state.NotionCreateAttemptedAt,
+        };
+
+    /// <summary>uploaded, Notion failed → Notion pending: linking runs again, by request.</summary>
+    public static UploadSessionState LinkRetried(this UploadSessionState state) =>
+        state.Require(nameof(LinkRetried), SessionStatus.Uploaded) is { Notion.Status: NotionLinkStatus.Failed } failed
+            ? failed with { Notion = new NotionLink(NotionLinkStatus.Pending, null, null), Error = null }
+            : throw new InvalidSessionTransitionException(state, nameof(LinkRetried));
+
+    /// <summary>pending → expired: no document came within the session's lifetime.</summary>
+    public static UploadSessionState Expired(this UploadSessionState state) =>
+        state.Require(nameof(Expired), SessionStatus.Pending) with
+        {
+            Status = SessionStatus.Expired,
+            Error = new SessionError(ExpiredCode, "No document was sent before the session expired."),
+        };
+
+    public static bool IsDueToExpire(this UploadSessionState state, DateTimeOffset now) =>
+        state.Status == SessionStatus.Pending && now >= state.ExpiryTime;
+
+    private static UploadSessionState Require(this UploadSessionState state, string transition, SessionStatus from) =>
+        state.Status == from ? state : throw new InvalidSessionTransitionException(state, transition);
+
+    private static UploadSessionState RequireStaged(this UploadSessionState state, string transition) =>
+        state is { Status: SessionStatus.Uploaded, StagingKey: not null } ? state : throw new InvalidSessionTransitionException(state, transition);
+
+    private static UploadSessionState RequireLinking(this UploadSessionState state, string transition) =>
+        state is { Status: SessionStatus.Uploaded, Notion.Status: NotionLinkStatus.Pending } ? state : throw new InvalidSessionTransitionException(state, transition);
+}
+
+/// <summary>A transition asked of a session in a state it cannot come from: a defect, never a client's error.</summary>
+public sealed class InvalidSessionTransitionException(UploadSessionState state, string transition)
+    : InvalidOperationException($"A session that is {state.Status} (Notion {state.Notion.Status}) cannot take the transition {transition}.");
