@@ -33,16 +33,13 @@ public sealed partial class UploadSessionGrain(
     private readonly SessionOptions _options = sessionOptions.Value;
     // Created on first use: most sessions sit idle, and an idle activation should cost as little as it can.
     private CancellationTokenSource? _deactivating;
-    private UploadSessionState? _saved;
-    private Task _pendingWrite = Task.CompletedTask;
-    private int _writesInFlight;
+    private SerialStateWriter<UploadSessionState>? _writer;
     private Task? _work;
     private IGrainReminder? _recovery;
     private bool _accepting;
     private bool _attemptCounted;
     private bool _inspectionStartedHere;
     private int _failures;
-    private TaskCompletionSource? _saveWaiters;
 
     public string Id => this.GetPrimaryKeyString();
 
@@ -53,11 +50,11 @@ public sealed partial class UploadSessionGrain(
     private bool IsDeactivating => _deactivating?.IsCancellationRequested == true;
 
     /// <summary>What callers are answered from: the state as last written to storage.</summary>
-    private UploadSessionState Saved => _saved!;
+    private UploadSessionState Saved => _writer!.Saved;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _saved = session.State;
+        _writer = new SerialStateWriter<UploadSessionState>(session, ReportToBatch);
         // A session activated with work left was cut off (crash, lost silo, deactivation): resume at once.
         EnsureWorkRunning();
         return Task.CompletedTask;
@@ -164,10 +161,9 @@ public sealed partial class UploadSessionGrain(
         while ((Saved.Status == SessionStatus.Uploading || !ReferenceEquals(Saved, State)) && !timeout.IsCancellationRequested)
         {
             EnsureWorkRunning();
-            _saveWaiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                await _saveWaiters.Task.WaitAsync(timeout.Token);
+                await _writer!.NextWriteAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
@@ -339,94 +335,18 @@ public sealed partial class UploadSessionGrain(
         session.State = next with { UpdatedTime = timeProvider.GetUtcNow() };
     }
 
-    /// <summary>
-    /// Writes the state after any write still in flight: interleaved calls of this reentrant grain must not
-    /// overlap writes, or the storage provider fails the second with an ETag conflict.
-    /// </summary>
-    private Task SaveAsync()
-    {
-        _writesInFlight++;
-        _pendingWrite = WriteAfterAsync(_pendingWrite);
-        return _pendingWrite;
-
-        async Task WriteAfterAsync(Task before)
-        {
-            try
-            {
-                await before;
-            }
-            catch (Exception)
-            {
-                // The earlier write's caller saw its failure; this write carries the newer state anyway.
-            }
-
-            try
-            {
-                // The state in storage is the one current when the write starts, which may include later changes.
-                var written = session.State;
-                await session.WriteStateAsync();
-                _saved = written;
-                var waiters = _saveWaiters;
-                _saveWaiters = null;
-                waiters?.TrySetResult();
-                ReportToBatch(written);
-            }
-            finally
-            {
-                // With no write left to chain after this one, the idle activation lets go of the finished writes'
-                // tasks, which hold the serialised state.
-                if (--_writesInFlight == 0)
-                {
-                    _pendingWrite = Task.CompletedTask;
-                }
-            }
-        }
-    }
+    private Task SaveAsync() => _writer!.SaveAsync();
 
     /// <summary>Tells the session's batch what it now looks like; one-way, so a busy batch never slows a session.</summary>
     private void ReportToBatch(UploadSessionState state)
     {
         if (state.BatchId is { } batchId)
         {
-            GrainFactory.GetGrain<IBatchGrain>(batchId).TrackAsync(new BatchSessionEntry
-            {
-                SessionId = Id,
-                Status = state.Status,
-                FileName = state.FileName,
-                ContentLength = state.Length ?? state.DeclaredLength,
-                Url = state.Storage?.SecureUrl,
-                NotionStatus = state.Notion.Status,
-                NotionPageUrl = state.Notion.PageUrl,
-                Error = (state.Error ?? state.InspectionError)?.Message,
-                UpdatedTime = state.UpdatedTime,
-            }).Ignore();
+            GrainFactory.GetGrain<IBatchGrain>(batchId).TrackAsync(state.ToBatchEntry(Id)).Ignore();
         }
     }
 
-    private UploadSessionSnapshot Snapshot()
-    {
-        var state = Saved;
-        return new()
-        {
-            Id = Id,
-            Status = state.Status,
-            FileName = state.FileName,
-            ContentType = state.ContentType,
-            ContentLength = state.Length ?? state.DeclaredLength,
-            Sha256 = state.Sha256,
-            BatchId = state.BatchId,
-            Metadata = state.Metadata,
-            Storage = state.Storage,
-            Notion = state.Notion,
-            Attempts = state.Attempts,
-            Error = state.Error ?? state.InspectionError,
-            CreatedTime = state.CreatedTime,
-            UpdatedTime = state.UpdatedTime,
-            ExpiryTime = state.ExpiryTime,
-            PublicId = state.PublicId,
-            PageCount = state.PageCount,
-        };
-    }
+    private UploadSessionSnapshot Snapshot() => Saved.ToSnapshot(Id);
 }
 
 /// <summary>The steps a session runs, as one dependency of the grain.</summary>
