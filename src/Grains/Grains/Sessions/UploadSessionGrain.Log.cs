@@ -4,7 +4,7 @@ namespace UploadProxy.Grains.Sessions;
 
 public sealed partial class UploadSessionGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} accepted {Length} bytes as {PublicId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} accepted {Length} bytes as {PublicId}")]
     private partial void LogAccepted(string sessionId, long length, string publicId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} stored as {PublicId} after {Attempts} attempt(s)")]
@@ -31,7 +31,7 @@ public sealed partial class UploadSessionGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} Notion linking retried by request")]
     private partial void LogLinkRetried(string sessionId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} work stopped for deactivation; the next activation resumes it")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} work stopped for deactivation; the next activation resumes it")]
     private partial void LogHandedOver(string sessionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session {SessionId} work interrupted; the recovery reminder resumes it")]
