@@ -94,7 +94,8 @@ internal static partial class StartupReport
         else
         {
             LogOneMachine(logger, cluster.SiloPort, cluster.GatewayPort);
-            LogDataDirectory(logger, dataDirectory);
+            var holds = cloudinary.IsConfigured ? "session state and staged documents" : "session state, staged and stored documents";
+            LogDataDirectory(logger, dataDirectory, holds);
         }
     }
 
@@ -130,13 +131,13 @@ internal static partial class StartupReport
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: {ClusterId} on PostgreSQL {Database} (AdoNet); this gateway is a client of its silos")]
     private static partial void LogCluster(ILogger logger, string clusterId, string database);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data folder: {DataDirectory} (session state, staged and local documents)")]
-    private static partial void LogDataDirectory(ILogger logger, string dataDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data folder: {DataDirectory} ({Holds})")]
+    private static partial void LogDataDirectory(ILogger logger, string dataDirectory, string holds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data folder: {DataDirectory} (local documents; state and staged documents are in PostgreSQL)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data folder: {DataDirectory} (stored documents; session state and staged documents are in PostgreSQL)")]
     private static partial void LogDataDirectoryOfCluster(ILogger logger, string dataDirectory);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data folder: not used (state and staged documents are in PostgreSQL, documents on Cloudinary)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data folder: not used (session state and staged documents are in PostgreSQL, documents on Cloudinary)")]
     private static partial void LogNoDataDirectory(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping; unfinished uploads resume at the next start")]

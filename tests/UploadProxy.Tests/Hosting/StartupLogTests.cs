@@ -42,7 +42,7 @@ public sealed class StartupLogTests
         Assert.Contains(startup, l => l.Contains("Storage: Cloudinary, cloud startup-cloud", StringComparison.Ordinal));
         Assert.Contains(startup, l => l.Contains($"Notion linking: on, database {database}", StringComparison.Ordinal));
         Assert.Contains(startup, l => l.Contains("Cluster: one machine", StringComparison.Ordinal));
-        Assert.Contains(startup, l => l.Contains($"Data folder: {dataDirectory}", StringComparison.Ordinal));
+        Assert.Contains(startup, l => l.Contains($"Data folder: {dataDirectory} (session state and staged documents)", StringComparison.Ordinal));
         Assert.Contains(startup, l => l.Contains("API keys required on /api (1 configured)", StringComparison.Ordinal));
         Assert.DoesNotContain(startup, l => l.Contains("ServerGC", StringComparison.Ordinal) || l.Contains("Watchdog", StringComparison.Ordinal));
 
@@ -100,7 +100,7 @@ public sealed class StartupLogTests
         Assert.Contains(report, l => l.Contains($"Storage: local, in {Path.Combine(dataDirectory, "documents")}, served at http://localhost:5000/documents", StringComparison.Ordinal));
         Assert.Contains(report, l => l.Contains("Notion linking: off", StringComparison.Ordinal));
         Assert.Contains(report, l => l.Contains("Cluster: one machine", StringComparison.Ordinal));
-        Assert.Contains(report, l => l.Contains($"Data folder: {dataDirectory} (session state, staged and local documents)", StringComparison.Ordinal));
+        Assert.Contains(report, l => l.Contains($"Data folder: {dataDirectory} (session state, staged and stored documents)", StringComparison.Ordinal));
     }
 
     /// <summary>The gateway's output lines once they satisfy <paramref name="complete"/>: the console logger writes on its own thread.</summary>
