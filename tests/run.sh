@@ -4,6 +4,7 @@
 #   - starts a throwaway PostgreSQL 15 for the cluster tests (unless UPLOADPROXY_TEST_POSTGRES names one), in a temp
 #     folder, as the non-root postgres user, and stops it and deletes the folder on exit;
 #   - runs `dotnet test Orleans.sln -c Release`, and ends with one line `tests: N passed, N failed`.
+#     Arguments go to dotnet test: tests/run.sh --filter "FullyQualifiedName~Dashboard"
 # When something cannot be had, it stops with one line that says what to install. Exit status: dotnet test's.
 # Settings (environment): PG_BIN (/usr/lib/postgresql/15/bin), PG_USER (postgres), UPLOADPROXY_TEST_POSTGRES.
 set -uo pipefail
@@ -24,10 +25,10 @@ as_root() {
 }
 
 apt_install() { # packages…
-  command -v apt-get >/dev/null 2>&1 || return 1
+  command -v apt-get >/dev/null 2>&1 && as_root true || return 1
   echo "tests/run.sh: installing $* (apt-get)…"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1
 }
 
 command -v dotnet >/dev/null 2>&1 || missing "needs the .NET 10 SDK: install it from https://dot.net, then run again"
@@ -80,7 +81,7 @@ fi
 # The tests themselves. One summary line per test assembly:
 #   "Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: …"
 summary="$(mktemp "${TMPDIR:-/tmp}/uploadproxy-tests.XXXXXX")"
-dotnet test Orleans.sln -c Release 2>&1 | tee "$summary"
+dotnet test Orleans.sln -c Release "$@" 2>&1 | tee "$summary"
 status=${PIPESTATUS[0]}
 
 counts="$(sed 's/\x1b\[[0-9;]*m//g' "$summary" | grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+')"
