@@ -24,11 +24,12 @@ as_root() {
   else return 1; fi
 }
 
+# Installs what is missing, never upgrades what is there: an upgrade under a running server breaks it.
 apt_install() { # packages…
   command -v apt-get >/dev/null 2>&1 && as_root true || return 1
   echo "tests/run.sh: installing $* (apt-get)…"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 &&
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-upgrade "$@" >/dev/null 2>&1
 }
 
 command -v dotnet >/dev/null 2>&1 || missing "needs the .NET 10 SDK: install it from https://dot.net, then run again"
