@@ -26,7 +26,7 @@ export Cluster__Membership__ProbeTimeout=00:00:02 Cluster__Membership__NumMissed
 export Sessions__RecoveryInterval=00:00:10
 "$here/cluster.sh" up
 
-python3 - "$documents" "$GATEWAY_PORT" "$fake_port" "$here/.run/silo-1.pid" "${DRILL:-kill}" "$here/.run/pg/data" <<'PY'
+python3 - "$documents" "$GATEWAY_PORT" "$fake_port" "$here/.run/silo-1.pid" "${DRILL:-kill}" "$(cat "$here/.run/pg.dir")/data" <<'PY'
 import concurrent.futures, hashlib, json, os, signal, sys, time, urllib.request, uuid
 
 import subprocess
@@ -36,8 +36,9 @@ def disrupt():
     if drill == "postgres":
         as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         # -l: the restarted server must not inherit this process's pipes.
+        # From the server's own folder: the checkout may be closed to the postgres user.
         subprocess.run(as_pg + ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", pg_data, "-l", pg_data + "/../postgres.log", "-m", "fast", "-w", "restart"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=os.path.dirname(pg_data))
         return "restarted PostgreSQL"
     os.kill(int(open(victim_pid).read()), signal.SIGKILL if drill == "kill" else signal.SIGTERM)
     return f"sent {'SIGKILL' if drill == 'kill' else 'SIGTERM'} to silo-1"

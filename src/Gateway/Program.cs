@@ -20,6 +20,7 @@ if (args is [NotionSetupCommand.Name, ..])
     return exitCode;
 }
 
+app.LogStartupReportWhenStarted();
 await app.RunAsync();
 return 0;
 
