@@ -336,17 +336,26 @@ public sealed partial class UploadSessionGrain(
 
     /// <summary>
     /// Creates the session's Notion row, exactly once: a create whose outcome is unknown (crash, timeout, lost
-    /// connection) is followed by a lookup, which waits out Notion's index lag before it trusts "not found".
+    /// connection, 5xx, 409) is followed by a lookup, which trusts "not found" only once Notion's index lag has passed
+    /// since that create ended. What to conclude from a failure is <see cref="NotionFailurePolicy"/>'s decision.
     /// </summary>
     private async Task LinkOnceAsync()
     {
         var creating = false;
         try
         {
-            if (State.NotionCreateAttemptedAt is { } attempted)
+            if (State.NotionCreateAttemptedAt is not null)
             {
+                if (State.NotionCreateEndedAt is null)
+                {
+                    // The attempt was cut off with its process or activation (a crash, a lost silo, a hand-over): it has
+                    // ended by now, when the session resumes. That time is saved before any lookup relies on it.
+                    Update(State with { NotionCreateEndedAt = timeProvider.GetUtcNow() });
+                    await SaveAsync();
+                }
+
+                var trustedFrom = State.NotionCreateEndedAt!.Value + _notion.QueryIndexLag;
                 var existing = await notion.FindBySessionIdAsync(Id, Deactivating);
-                var trustedFrom = attempted + _notion.QueryIndexLag;
                 if (existing is null && timeProvider.GetUtcNow() < trustedFrom)
                 {
                     await Task.Delay(trustedFrom - timeProvider.GetUtcNow(), timeProvider, Deactivating);
@@ -361,7 +370,7 @@ public sealed partial class UploadSessionGrain(
                 }
             }
 
-            Update(State with { NotionCreateAttemptedAt = timeProvider.GetUtcNow() });
+            Update(State with { NotionCreateAttemptedAt = timeProvider.GetUtcNow(), NotionCreateEndedAt = null });
             await SaveAsync();
             creating = true;
             await LinkedAsync(await notion.CreatePageAsync(Row(), Deactivating));
@@ -371,16 +380,21 @@ public sealed partial class UploadSessionGrain(
             var delay = Backoff(++_failures);
             LogNotionTransientFailure(Id, ex.Code, delay);
             UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "notion"));
+            var unknown = creating && ex.OutcomeUnknown;
             Update(State with
             {
                 Error = new SessionError("notion_unavailable", ex.Message),
-                NotionCreateAttemptedAt = creating && !ex.OutcomeUnknown ? null : State.NotionCreateAttemptedAt,
+                // A create Notion surely did not carry out (429, 529) leaves nothing to look up; one whose outcome is
+                // unknown is looked up next, index lag counted from now, when the attempt ended.
+                NotionCreateAttemptedAt = creating && !unknown ? null : State.NotionCreateAttemptedAt,
+                NotionCreateEndedAt = unknown ? timeProvider.GetUtcNow() : State.NotionCreateEndedAt,
             });
             await SaveAsync();
             await Task.Delay(delay, timeProvider, Deactivating);
         }
         catch (NotionException ex)
         {
+            // Final: a refusal, or a row that can never be written. It ends here, with retry available; it never loops.
             LogNotionRejected(Id, ex.Code, ex.Message);
             notion.ForgetDatabase();
             Update(State with
@@ -388,6 +402,7 @@ public sealed partial class UploadSessionGrain(
                 Notion = new NotionLink(NotionLinkStatus.Failed, null, null),
                 Error = new SessionError("notion_rejected", ex.Message),
                 NotionCreateAttemptedAt = creating ? null : State.NotionCreateAttemptedAt,
+                NotionCreateEndedAt = creating ? null : State.NotionCreateEndedAt,
             });
             await SaveAsync();
             await UnregisterRecoveryAsync();
@@ -403,6 +418,7 @@ public sealed partial class UploadSessionGrain(
             Notion = new NotionLink(NotionLinkStatus.Linked, page.Id, page.Url),
             Error = null,
             NotionCreateAttemptedAt = null,
+            NotionCreateEndedAt = null,
         });
         await SaveAsync();
         LogLinked(Id, page.Id);

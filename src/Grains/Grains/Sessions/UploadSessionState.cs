@@ -47,4 +47,11 @@ public sealed record UploadSessionState
     /// session has not recorded, so linking looks it up before creating another.
     /// </summary>
     [Id(22)] public DateTimeOffset? NotionCreateAttemptedAt { get; init; }
+
+    /// <summary>
+    /// When the create attempt of <see cref="NotionCreateAttemptedAt"/> ended without a known outcome: when the client
+    /// gave up (a timeout, a lost connection), or, after a crash, when the session resumed. Notion's query index lag
+    /// counts from here, so a lookup's "not found" is trusted only <c>Notion:QueryIndexLag</c> after it.
+    /// </summary>
+    [Id(23)] public DateTimeOffset? NotionCreateEndedAt { get; init; }
 }
