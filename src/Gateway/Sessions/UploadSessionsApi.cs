@@ -273,9 +273,15 @@ internal static partial class UploadSessionsApi
                 return ApiProblems.InvalidRequest($"metadata holds at most {MaxMetadataEntries} entries.");
             }
 
-            if (metadata.Any(entry => entry.Key.Length is 0 or > 100 || entry.Value is null || entry.Value.Length > MaxMetadataValueLength))
+            if (metadata.Any(entry => entry.Key.Length is 0 or > 100 || entry.Value is null))
             {
                 return ApiProblems.InvalidRequest($"metadata keys are 1 to 100 characters and values are strings of at most {MaxMetadataValueLength}.");
+            }
+
+            if (metadata.FirstOrDefault(entry => entry.Value.Length > MaxMetadataValueLength) is { Key: { } longKey, Value: { } longValue })
+            {
+                return ApiProblems.InvalidRequest(
+                    $"metadata '{longKey}' has {longValue.Length} characters, over the {MaxMetadataValueLength} of a Notion text.");
             }
         }
 
