@@ -98,6 +98,47 @@ public sealed class NotionLinkingTests(NotionGatewayFixture gateway) : IClassFix
         Assert.True(requests.Count(r => r.Path.EndsWith("/query", StringComparison.Ordinal)) >= 2, string.Join("\n", requests));
     }
 
+    [Fact]
+    public async Task A_conflict_on_create_is_never_sent_again_blindly_the_row_is_looked_up_first()
+    {
+        var id = await Client.CreateIdAsync(new { filename = "conflict.pdf" });
+        // With the schema known, the next request to Notion is this session's create.
+        await gateway.Factory.Services.GetRequiredService<NotionClient>().GetDatabaseAsync(CancellationToken.None);
+        var before = gateway.Notion.Requests.Count;
+        gateway.Notion.FailNext(1, 409, "conflict_error", "Conflict occurred while saving. Please try again.");
+
+        await Client.SendAsync(id, SamplePdf.Create(seed: 4));
+        var linked = await Client.WaitForStatusAsync(id, s => s is "linked" or "failed", Patience);
+
+        Assert.Equal("linked", linked.GetProperty("status").GetString());
+        Assert.Single(gateway.Notion.Pages, p => p.Text("Session ID") == id);
+        var requests = gateway.Notion.Requests.Skip(before).ToList();
+        var creates = requests.Select((r, i) => (Request: r, Index: i)).Where(c => c.Request.Method == "POST" && c.Request.Path == "/v1/pages").ToList();
+        Assert.Equal([409, 200], creates.Select(c => c.Request.Status));
+        // A 409 may have collided with its own write: the session looked before it created again.
+        Assert.Contains(requests.Take(creates[1].Index).Skip(creates[0].Index), r => r.Path.EndsWith("/query", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_service_overload_on_create_is_retried_after_its_retry_after_without_a_lookup()
+    {
+        var id = await Client.CreateIdAsync(new { filename = "overload.pdf" });
+        await gateway.Factory.Services.GetRequiredService<NotionClient>().GetDatabaseAsync(CancellationToken.None);
+        var before = gateway.Notion.Requests.Count;
+        var retryAfter = TimeSpan.FromSeconds(2);
+        gateway.Notion.FailNext(1, 529, "service_overload", "Notion is overloaded.", retryAfter);
+
+        await Client.SendAsync(id, SamplePdf.Create(seed: 5));
+        var linked = await Client.WaitForStatusAsync(id, s => s is "linked" or "failed", Patience);
+
+        Assert.Equal("linked", linked.GetProperty("status").GetString());
+        Assert.Single(gateway.Notion.Pages, p => p.Text("Session ID") == id);
+        var requests = gateway.Notion.Requests.Skip(before).ToList();
+        // Notion did nothing on a 529: the create is sent again as it is, once the hold has passed.
+        Assert.Equal([(529, "/v1/pages"), (200, "/v1/pages")], requests.Select(r => (r.Status, r.Path)));
+        Assert.True(requests[1].Time - requests[0].Time >= retryAfter, $"{(requests[1].Time - requests[0].Time).TotalSeconds:F2} s");
+    }
+
     [Theory]
     [InlineData("amount", "NaN")]
     [InlineData("amount", "Infinity")]

@@ -28,8 +28,8 @@ public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionO
         var slot = await gate.ReserveAsync();
         while (true)
         {
-            var wait = slot - timeProvider.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            // Timers may fire a little early; a request never leaves before its slot (nor before a hold's end).
+            for (var wait = slot - timeProvider.GetUtcNow(); wait > TimeSpan.Zero; wait = slot - timeProvider.GetUtcNow())
             {
                 await Task.Delay(wait, timeProvider, cancellationToken);
             }
