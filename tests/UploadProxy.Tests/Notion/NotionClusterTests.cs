@@ -57,10 +57,14 @@ public sealed class NotionClusterTests(NotionClusterFixture fixture) : IClassFix
         Assert.Equal(SessionCount, rows.Select(r => r.Text("Session ID")).Distinct().Count());
         Assert.All(linked, s => Assert.Equal(s.Storage!.SecureUrl, rows.Single(r => r.Id == s.Notion.PageId).Text("URL")));
         var requests = fixture.Notion.Requests.Skip(before).ToList();
-        var busiest = MaxInAnySecond(requests);
+        var busiest = RequestPace.MaxInAnySecond(requests);
+        var pace = RequestPace.Average(requests);
+        // The fake refuses what a token bucket of its rate and burst would, as Notion does: no 429 is the proof that
+        // two silos sent no burst. A request can leave late (a busy machine delays it after its slot), never early,
+        // so a second may hold a few more than the pace; over the run the pace is the configured one.
         Assert.True(requests.All(r => r.Status != 429), $"{requests.Count(r => r.Status == 429)} answers were 429; busiest second: {busiest}");
-        // Evenly spaced at the product's pace, a second holds that many requests and one more sent late within its slot.
-        Assert.InRange(busiest, 1, (int)NotionClusterFixture.RequestsPerSecond + 1);
+        Assert.InRange(busiest, 1, (int)NotionClusterFixture.NotionRequestsPerSecond + NotionClusterFixture.Burst);
+        Assert.True(pace <= NotionClusterFixture.RequestsPerSecond * 1.1, $"{pace:F2} requests per second over the run");
     }
 
     [Fact]
@@ -146,22 +150,5 @@ public sealed class NotionClusterTests(NotionClusterFixture fixture) : IClassFix
         }
 
         return snapshots;
-    }
-
-    private static int MaxInAnySecond(List<FakeNotionRequest> requests)
-    {
-        var times = requests.Select(r => r.Time).Order().ToArray();
-        var max = 0;
-        for (int first = 0, last = 0; last < times.Length; last++)
-        {
-            while (times[last] - times[first] >= TimeSpan.FromSeconds(1))
-            {
-                first++;
-            }
-
-            max = Math.Max(max, last - first + 1);
-        }
-
-        return max;
     }
 }
