@@ -20,4 +20,10 @@ public sealed class FakeNotionOptions
 
     /// <summary>How long a new page stays out of query results, as Notion's index lags behind its writes.</summary>
     public TimeSpan QueryIndexLag { get; set; }
+
+    /// <summary>
+    /// The <c>Retry-After</c> of a 429 past the rate, in place of the time the bucket needs to refill: Notion's
+    /// per-workspace limits answer waits of many seconds. Null for the refill time.
+    /// </summary>
+    public TimeSpan? RateLimitRetryAfter { get; set; }
 }

@@ -45,7 +45,8 @@ public sealed class FakeNotionServer : IAsyncDisposable
             new TokenBucket(options.RequestsPerSecond, options.Burst),
             _faults,
             _log,
-            _stopping.Token);
+            _stopping.Token,
+            options.RateLimitRetryAfter is { } retryAfter ? (int)Math.Ceiling(retryAfter.TotalSeconds) : null);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
@@ -92,6 +93,10 @@ public sealed class FakeNotionServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Burst, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Latency, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueryIndexLag, TimeSpan.Zero);
+        if (options.RateLimitRetryAfter is { } retryAfter)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        }
 
         var server = new FakeNotionServer(options);
         try
@@ -148,6 +153,39 @@ public sealed class FakeNotionServer : IAsyncDisposable
     /// </summary>
     public void FailNext(int count, int statusCode, string code = "internal_server_error", string message = "Injected failure") =>
         _faults.FailNext(count, statusCode, code, message);
+
+    /// <summary>
+    /// As <see cref="FailNext(int, int, string, string)"/>, each answer carrying <c>Retry-After</c>: a 429 of Notion's
+    /// per-workspace limit (whose waits can exceed a minute), or a 529 <c>service_overload</c>.
+    /// </summary>
+    public void FailNext(int count, int statusCode, string code, string message, TimeSpan retryAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        _faults.FailNext(count, statusCode, code, message, (int)Math.Ceiling(retryAfter.TotalSeconds));
+    }
+
+    /// <summary>
+    /// The next page creation is checked, then commits <paramref name="delay"/> later whether or not its client still
+    /// waits: past the client's timeout, the page exists although the client saw no answer, as at Notion.
+    /// </summary>
+    public void CommitNextCreateAfter(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        _faults.HoldNextCreate(delay);
+    }
+
+    /// <summary>
+    /// The next page creation is checked, then waits, uncommitted, until <see cref="ReleaseHeldCreates"/>; it commits
+    /// then whether or not its client still waits (it may have been killed meanwhile).
+    /// </summary>
+    public void HoldNextCreate() => _faults.HoldNextCreate(null);
+
+    /// <summary>Lets every held page creation commit.</summary>
+    /// <returns>How many were held.</returns>
+    public int ReleaseHeldCreates() => _faults.ReleaseHeldCreates();
+
+    /// <summary>How many page creations are held now, waiting for <see cref="ReleaseHeldCreates"/>.</summary>
+    public int HeldCreates => _faults.HeldCreates;
 
     /// <summary>
     /// Makes the next page creation succeed on the server (the page is stored) but then drops the connection without

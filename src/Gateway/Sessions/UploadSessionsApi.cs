@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using UploadProxy.Grains;
+using UploadProxy.Grains.Notion;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Grains.Staging;
 
@@ -49,7 +50,13 @@ internal static partial class UploadSessionsApi
     }
 
     private static async Task<Results<Created<SessionResource>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, IGrainFactory grains, IOptions<GatewayOptions> gateway, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        HttpRequest request,
+        IGrainFactory grains,
+        NotionClient notion,
+        IOptions<NotionOptions> notionOptions,
+        IOptions<GatewayOptions> gateway,
+        IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
     {
         CreateSessionRequest body;
         try
@@ -64,6 +71,11 @@ internal static partial class UploadSessionsApi
         if (Validate(body, gateway.Value) is { } problem)
         {
             return problem;
+        }
+
+        if (body.Metadata is { Count: > 0 } metadata && MetadataProblem(metadata, notion, notionOptions.Value) is { } unfit)
+        {
+            return ApiProblems.InvalidRequest(unfit);
         }
 
         var id = SessionId.New();
@@ -253,9 +265,47 @@ internal static partial class UploadSessionsApi
                 return ApiProblems.InvalidRequest($"metadata holds at most {MaxMetadataEntries} entries.");
             }
 
-            if (metadata.Any(entry => entry.Key.Length is 0 or > 100 || entry.Value is null || entry.Value.Length > MaxMetadataValueLength))
+            if (metadata.Any(entry => entry.Key.Length is 0 or > 100 || entry.Value is null))
             {
                 return ApiProblems.InvalidRequest($"metadata keys are 1 to 100 characters and values are strings of at most {MaxMetadataValueLength}.");
+            }
+
+            if (metadata.FirstOrDefault(entry => entry.Value.Length > MaxMetadataValueLength) is { Key: { } longKey, Value: { } longValue })
+            {
+                return ApiProblems.InvalidRequest(
+                    $"metadata '{longKey}' has {longValue.Length} characters, over the {MaxMetadataValueLength} of a Notion text.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A metadata value that cannot fill the Notion property its key names (a number that is not finite, a date that is
+    /// not ISO 8601, text over 2000 characters, …), checked against the database's schema as this process last read
+    /// it. Until the schema has been read (it is read at start, and asked for here), nothing is refused here: a value
+    /// that does not fit then ends linking <c>failed</c>, naming the key, when the row is built.
+    /// </summary>
+    private static string? MetadataProblem(Dictionary<string, string> metadata, NotionClient notion, NotionOptions options)
+    {
+        if (!options.IsConfigured)
+        {
+            return null;
+        }
+
+        if (notion.KnownDatabase is not { } database)
+        {
+            // Read it for the next create; this one is not held up by Notion.
+            notion.GetDatabaseAsync(CancellationToken.None).Ignore();
+            return null;
+        }
+
+        var own = NotionProperties.OwnProperties(options.Properties);
+        foreach (var (key, value) in metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            if (!own.Contains(key) && database.PropertyTypes.TryGetValue(key, out var type) && NotionProperties.MetadataProblem(key, value, type) is { } problem)
+            {
+                return problem;
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -5,7 +6,8 @@ namespace UploadProxy.Fakes.Notion;
 
 /// <summary>
 /// The routes of the Notion API the product uses, answered as Notion answers them. Every request is logged, then
-/// checked in order: injected failure, token, version, rate limit; then it waits the latency and reaches its route.
+/// checked in order: injected failure, token, version, content type, rate limit; then it waits the latency and reaches
+/// its route.
 /// </summary>
 internal sealed class NotionApi(
     string token,
@@ -13,7 +15,8 @@ internal sealed class NotionApi(
     TokenBucket bucket,
     NotionFaults faults,
     RequestLog log,
-    CancellationToken stopping)
+    CancellationToken stopping,
+    int? rateLimitRetryAfterSeconds = null)
 {
     private const string VersionHeader = "Notion-Version";
     private const int MaxBodyBytes = 500 * 1000;
@@ -43,7 +46,8 @@ internal sealed class NotionApi(
             return;
         }
 
-        if (reply is null)
+        // No answer: one to be lost, or a creation committed after its client went away.
+        if (reply is null || context.RequestAborted.IsCancellationRequested)
         {
             context.Abort();
             return;
@@ -79,7 +83,7 @@ internal sealed class NotionApi(
                 ChangeSchema(FindDataSource(id, "path.data_source_id"), root, version),
             ("POST", ["v1", "data_sources", var id, "query"], NotionVersion.DataSources) =>
                 Query(FindDataSource(id, "path.data_source_id"), root, version),
-            ("POST", ["v1", "pages"], _) => CreatePage(root, version),
+            ("POST", ["v1", "pages"], _) => await CreatePageAsync(root, version),
             _ => throw new NotionException(
                 StatusCodes.Status400BadRequest,
                 "invalid_request_url",
@@ -121,13 +125,23 @@ internal sealed class NotionApi(
                     $"Notion-Version header failed validation: `{other}` is not a version this fake knows; send 2022-06-28 or 2025-09-03.");
         }
 
+        // Notion reads a body as JSON only when it says so; the official clients send application/json.
+        if ((request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+            && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && string.Equals(contentType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return NotionReply.Error(
+                StatusCodes.Status400BadRequest,
+                "invalid_request",
+                $"Content-Type must be application/json, instead was `{request.ContentType}`.");
+        }
+
         return bucket.TryTake(out var retryAfterSeconds)
             ? null
             : NotionReply.Error(
                 StatusCodes.Status429TooManyRequests,
                 "rate_limited",
                 "You have been rate limited. Please try again in a few minutes.",
-                retryAfterSeconds);
+                rateLimitRetryAfterSeconds ?? retryAfterSeconds);
     }
 
     /// <returns>Null when the body is empty.</returns>
@@ -171,7 +185,7 @@ internal sealed class NotionApi(
         "validation_error",
         $"Request body too large: the limit is {MaxBodyBytes} bytes.");
 
-    private NotionReply? CreatePage(JsonElement? body, NotionVersion version)
+    private async Task<NotionReply?> CreatePageAsync(JsonElement? body, NotionVersion version)
     {
         var root = Object(body, "body");
         var database = Parent(root, version);
@@ -188,6 +202,13 @@ internal sealed class NotionApi(
                 throw NotionException.Validation(
                     $"body failed validation: body.children.length should be ≤ `{MaxChildren}`, instead was `{children.GetArrayLength()}`.");
             }
+        }
+
+        // A creation held or delayed commits then, whether its client still waits or has gone (timed out, killed):
+        // only the fake's own stop ends the wait.
+        if (faults.TakeCreateHold(stopping) is { } hold)
+        {
+            await hold;
         }
 
         var now = DateTimeOffset.UtcNow;

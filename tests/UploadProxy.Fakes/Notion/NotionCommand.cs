@@ -6,7 +6,7 @@ namespace UploadProxy.Fakes.Notion;
 internal static class NotionCommand
 {
     public const string Usage =
-        "notion [--port 5091] [--token T] [--rate 3] [--burst 3] [--latency-ms N] [--database-title DB-DOCUMENTS]";
+        "notion [--port 5091] [--token T] [--rate 3] [--burst 3] [--latency-ms N] [--index-lag-ms N] [--retry-after-s N] [--database-title DB-DOCUMENTS]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -54,6 +54,12 @@ internal static class NotionCommand
                     break;
                 case "--latency-ms" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
                     options.Latency = TimeSpan.FromMilliseconds(milliseconds);
+                    break;
+                case "--index-lag-ms" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var lag):
+                    options.QueryIndexLag = TimeSpan.FromMilliseconds(lag);
+                    break;
+                case "--retry-after-s" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var retryAfter):
+                    options.RateLimitRetryAfter = TimeSpan.FromSeconds(retryAfter);
                     break;
                 case "--database-title" when value.Length > 0:
                     databaseTitle = value;

@@ -1,10 +1,15 @@
 namespace UploadProxy.Fakes.Notion;
 
-/// <summary>What a test makes the fake do wrong: answer slowly, fail requests, or lose the answer to a page creation.</summary>
+/// <summary>
+/// What a test makes the fake do wrong: answer slowly, fail requests, lose the answer to a page creation, or commit a
+/// page creation late (after a delay, or when released), whether or not its client is still waiting.
+/// </summary>
 internal sealed class NotionFaults
 {
     private readonly Lock _lock = new();
     private readonly Queue<InjectedFailure> _failures = new();
+    private readonly Queue<CreateHold> _createHolds = new();
+    private readonly List<CreateHold> _heldCreates = [];
     private long _latencyTicks;
     private int _lostCreates;
 
@@ -18,7 +23,7 @@ internal sealed class NotionFaults
         }
     }
 
-    public void FailNext(int count, int statusCode, string code, string message)
+    public void FailNext(int count, int statusCode, string code, string message, int? retryAfterSeconds = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
@@ -32,7 +37,7 @@ internal sealed class NotionFaults
 
         lock (_lock)
         {
-            _failures.Enqueue(new InjectedFailure(statusCode, code, message) { Remaining = count });
+            _failures.Enqueue(new InjectedFailure(statusCode, code, message, retryAfterSeconds) { Remaining = count });
         }
     }
 
@@ -53,7 +58,9 @@ internal sealed class NotionFaults
             }
         }
 
-        return NotionReply.Error(failure.StatusCode, failure.Code, failure.Message);
+        return failure.RetryAfterSeconds is { } seconds
+            ? NotionReply.Error(failure.StatusCode, failure.Code, failure.Message, (int?)seconds)
+            : NotionReply.Error(failure.StatusCode, failure.Code, failure.Message);
     }
 
     public void LoseNextCreate() => Interlocked.Increment(ref _lostCreates);
@@ -84,7 +91,71 @@ internal sealed class NotionFaults
         }
     }
 
-    private sealed record InjectedFailure(int StatusCode, string Code, string Message)
+    /// <summary>The next page creation commits <paramref name="delay"/> after it was read, or, when null, once released.</summary>
+    public void HoldNextCreate(TimeSpan? delay)
+    {
+        lock (_lock)
+        {
+            _createHolds.Enqueue(new CreateHold(delay));
+        }
+    }
+
+    /// <summary>The hold of the page creation just read, if one is due: the creation commits when it ends.</summary>
+    public Task? TakeCreateHold(CancellationToken stopping)
+    {
+        CreateHold? hold;
+        lock (_lock)
+        {
+            if (!_createHolds.TryDequeue(out hold))
+            {
+                return null;
+            }
+
+            if (hold.Delay is null)
+            {
+                _heldCreates.Add(hold);
+            }
+        }
+
+        return hold.Delay is { } delay ? Task.Delay(delay, stopping) : hold.Released.Task.WaitAsync(stopping);
+    }
+
+    /// <summary>Lets every held page creation commit.</summary>
+    /// <returns>How many were held.</returns>
+    public int ReleaseHeldCreates()
+    {
+        CreateHold[] released;
+        lock (_lock)
+        {
+            released = [.. _heldCreates];
+            _heldCreates.Clear();
+        }
+
+        foreach (var hold in released)
+        {
+            hold.Released.TrySetResult();
+        }
+
+        return released.Length;
+    }
+
+    public int HeldCreates
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _heldCreates.Count;
+            }
+        }
+    }
+
+    private sealed record CreateHold(TimeSpan? Delay)
+    {
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record InjectedFailure(int StatusCode, string Code, string Message, int? RetryAfterSeconds)
     {
         public int Remaining { get; set; }
     }

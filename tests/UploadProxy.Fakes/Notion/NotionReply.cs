@@ -26,6 +26,10 @@ internal sealed class NotionReply
 
     /// <param name="retryAfterSeconds">Sent as <c>Retry-After</c> with a 429.</param>
     public static NotionReply Error(int status, string code, string message, int retryAfterSeconds = 1) =>
+        Error(status, code, message, status == StatusCodes.Status429TooManyRequests ? retryAfterSeconds : null);
+
+    /// <param name="retryAfterSeconds">Sent as <c>Retry-After</c> when not null, whatever the status (a 529 may carry one too).</param>
+    public static NotionReply Error(int status, string code, string message, int? retryAfterSeconds) =>
         new(
             status,
             new JsonObject
@@ -36,7 +40,7 @@ internal sealed class NotionReply
                 ["message"] = message,
                 ["request_id"] = Guid.NewGuid().ToString(),
             },
-            status == StatusCodes.Status429TooManyRequests ? retryAfterSeconds : null);
+            retryAfterSeconds);
 
     public async Task WriteAsync(HttpResponse response)
     {

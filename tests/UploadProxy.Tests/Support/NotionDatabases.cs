@@ -4,9 +4,9 @@ namespace UploadProxy.Tests.Support;
 
 public static class NotionDatabases
 {
-    /// <summary>The fake's documents database, plus a select property that a session's metadata can fill.</summary>
+    /// <summary>The fake's documents database, plus a select, a number and a date property that a session's metadata can fill.</summary>
     public static readonly IReadOnlyDictionary<string, string> Documents =
-        new Dictionary<string, string>(FakeNotionServer.DocumentsSchema) { ["source"] = "select" };
+        new Dictionary<string, string>(FakeNotionServer.DocumentsSchema) { ["source"] = "select", ["amount"] = "number", ["due"] = "date" };
 
     public static Dictionary<string, string?> WithNotion(this Dictionary<string, string?> settings, FakeNotionServer notion, string databaseId, string version, double requestsPerSecond)
     {
@@ -29,6 +29,7 @@ public static class NotionDatabases
             "url" => value.GetProperty("url").GetString(),
             "number" => value.GetProperty("number").ValueKind == System.Text.Json.JsonValueKind.Null ? null : value.GetProperty("number").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "select" => value.GetProperty("select").ValueKind == System.Text.Json.JsonValueKind.Null ? null : value.GetProperty("select").GetProperty("name").GetString(),
+            "date" => value.GetProperty("date").ValueKind == System.Text.Json.JsonValueKind.Null ? null : value.GetProperty("date").GetProperty("start").GetString(),
             _ => value.GetRawText(),
         };
     }

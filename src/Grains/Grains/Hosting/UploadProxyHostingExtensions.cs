@@ -200,7 +200,10 @@ public static class UploadProxyHostingExtensions
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 3,
-                    ShouldHandle = args => ValueTask.FromResult(IsSafeNotionRetry(args.Outcome, args.Context.GetRequestMessage())),
+                    ShouldHandle = args => ValueTask.FromResult(NotionFailurePolicy.ShouldRetry(args.Outcome, args.Context.GetRequestMessage())),
+                    // Retry-After is honoured by the rate gate, which holds every caller in the cluster, not by this
+                    // retry alone; the retried attempt takes its slot after the hold like everyone else.
+                    ShouldRetryAfterHeader = false,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = TimeSpan.FromSeconds(1),
@@ -210,23 +213,6 @@ public static class UploadProxyHostingExtensions
         // Inside the retry: every attempt, retries included, waits for its slot in the cluster-wide schedule,
         // and only then starts its own timeout.
         notion.AddHttpMessageHandler<NotionRateGateHandler>();
-    }
-
-    /// <summary>
-    /// Transport retries for Notion: any transient failure of a read, but a page create only when Notion surely did
-    /// not carry it out (429, 529, 409); the session looks a row up before creating it again in the other cases.
-    /// </summary>
-    private static bool IsSafeNotionRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
-    {
-        var status = (int?)outcome.Result?.StatusCode;
-        if (status is 409 or 429 or 529)
-        {
-            return true;
-        }
-
-        return request?.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath.EndsWith("/v1/pages", StringComparison.Ordinal) != true
-            ? HttpClientResiliencePredicates.IsTransient(outcome)
-            : false;
     }
 
     private static IPAddress AdvertisedAddress(ClusterHostingOptions cluster) =>

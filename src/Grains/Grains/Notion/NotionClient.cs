@@ -1,7 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -10,10 +11,16 @@ namespace UploadProxy.Grains.Notion;
 /// <summary>
 /// The few Notion requests the product makes: read the database's schema, create a row, find a row by session id,
 /// add missing properties. Supports both the database-parent (2022-06-28) and data-source (2025-09-03) versions.
+/// How a failure is to be treated is decided by <see cref="NotionFailurePolicy"/>, as for the transport retries.
 /// </summary>
-public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<NotionOptions> options)
+public sealed partial class NotionClient(IHttpClientFactory httpClientFactory, IOptions<NotionOptions> options, ILogger<NotionClient> logger)
 {
     public const string HttpClientName = "notion";
+
+    /// <summary>Notion's limit on a request's payload.</summary>
+    public const int MaxBodyBytes = 500 * 1000;
+
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
     private readonly NotionOptions _options = options.Value;
     private Task<NotionDatabase>? _database;
@@ -33,18 +40,27 @@ public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<
         return database;
     }
 
+    /// <summary>The schema if it has already been read, without waiting or asking Notion: what the gateway checks metadata against.</summary>
+    public NotionDatabase? KnownDatabase => _database is { IsCompletedSuccessfully: true } database ? database.Result : null;
+
     public void ForgetDatabase() => _database = null;
 
     public async Task<NotionPage> CreatePageAsync(NotionRow row, CancellationToken cancellationToken)
     {
         var database = await GetDatabaseAsync(cancellationToken);
+        var leftOut = new List<string>();
         var body = new JsonObject
         {
             ["parent"] = UsesDataSources
                 ? new JsonObject { ["data_source_id"] = database.DataSourceId }
                 : new JsonObject { ["database_id"] = database.DatabaseId },
-            ["properties"] = NotionProperties.Build(row, _options.Properties, database.PropertyTypes),
+            ["properties"] = NotionProperties.Build(row, _options.Properties, database.PropertyTypes, leftOut),
         };
+        foreach (var reason in leftOut)
+        {
+            LogValueLeftOut(row.SessionId, reason);
+        }
+
         var page = await SendAsync(HttpMethod.Post, "v1/pages", body, isCreate: true, cancellationToken);
         return ReadPage(page);
     }
@@ -96,8 +112,8 @@ public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<
         var sources = database.GetProperty("data_sources");
         if (sources.GetArrayLength() != 1)
         {
-            throw new NotionException(400, "validation_error",
-                $"The database has {sources.GetArrayLength()} data sources; the product links into a database with exactly one.", isTransient: false, outcomeUnknown: false);
+            throw NotionException.Invalid("validation_error",
+                $"The database has {sources.GetArrayLength()} data sources; the product links into a database with exactly one.");
         }
 
         var dataSourceId = sources[0].GetProperty("id").GetString()!;
@@ -110,7 +126,9 @@ public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            // Written before anything is sent: a body that cannot be written (a value JSON has no form for) or that
+            // Notion would refuse for its size can never succeed, and is a final failure rather than a lost request.
+            request.Content = new ByteArrayContent(Serialize(body)) { Headers = { ContentType = JsonMediaType } };
         }
 
         try
@@ -126,12 +144,29 @@ public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<
         }
         catch (HttpRequestException ex)
         {
-            throw new NotionException(0, "unreachable", $"Notion could not be reached: {ex.Message}", isTransient: true, outcomeUnknown: isCreate, ex);
+            throw new NotionException(0, "unreachable", $"Notion could not be reached: {ex.Message}", NotionFailurePolicy.Classify(0, isCreate), ex);
         }
         catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new NotionException(0, "timeout", "Notion did not answer in time.", isTransient: true, outcomeUnknown: isCreate, ex);
+            throw new NotionException(0, "timeout", "Notion did not answer in time.", NotionFailurePolicy.Classify(0, isCreate), ex);
         }
+    }
+
+    private static byte[] Serialize(JsonObject body)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException or JsonException)
+        {
+            throw NotionException.Invalid("invalid_row", $"The row cannot be written as JSON: {ex.Message}", ex);
+        }
+
+        return bytes.Length <= MaxBodyBytes
+            ? bytes
+            : throw NotionException.Invalid("invalid_row", $"The request has {bytes.Length} bytes, over Notion's {MaxBodyBytes}.");
     }
 
     private static NotionException Failure(HttpStatusCode status, string body, bool isCreate)
@@ -150,10 +185,7 @@ public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<
             // Gateways in front of Notion answer HTML on some 5xx.
         }
 
-        // 429, 529 and 409 mean the request was not carried out; a 5xx may or may not have been.
-        var transient = code is 409 or 429 or 529 or >= 500;
-        var unknown = isCreate && code >= 500 && code != 529;
-        return new NotionException(code, errorCode ?? $"http_{code}", message ?? $"Notion answered {code}.", transient, unknown);
+        return new NotionException(code, errorCode ?? $"http_{code}", message ?? $"Notion answered {code}.", NotionFailurePolicy.Classify(code, isCreate));
     }
 
     private static NotionPage ReadPage(JsonElement page) =>
@@ -169,4 +201,7 @@ public sealed class NotionClient(IHttpClientFactory httpClientFactory, IOptions<
 
         return types;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the Notion row leaves out {Reason}")]
+    private partial void LogValueLeftOut(string sessionId, string reason);
 }

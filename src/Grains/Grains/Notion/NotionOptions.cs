@@ -24,11 +24,13 @@ public sealed class NotionOptions : IValidatableObject
     public double RequestsPerSecond { get; set; } = 3;
 
     /// <summary>
-    /// How long a new row may stay invisible to queries. After a create whose outcome is unknown, a lookup that finds
-    /// nothing is only trusted once this much time has passed since the create.
+    /// How long a create whose outcome is unknown may take to show in queries, counted from when that attempt ended (the
+    /// client gave up, or the session resumed after a crash): a lookup that finds nothing is only trusted once this
+    /// much time has passed since then. It covers Notion finishing a write after its client gave up, plus its index lag.
     /// </summary>
     public TimeSpan QueryIndexLag { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one request may take, counted from its slot in the cluster's rate gate.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How much of the PDF's text layer goes into the row (Notion allows 2000 characters per text object).</summary>

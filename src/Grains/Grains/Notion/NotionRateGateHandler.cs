@@ -7,10 +7,14 @@ namespace UploadProxy.Grains.Notion;
 /// <summary>
 /// Waits for a slot from the cluster's <see cref="INotionRateGateGrain"/> before each Notion request, retries included,
 /// then gives the request <see cref="NotionOptions.AttemptTimeout"/>: time spent queueing for a slot (minutes, in a
-/// large batch) must not count against the request, or it would time out and throw its slot away.
+/// large batch) must not count against the request, or it would time out and throw its slot away. A 429 or 529 holds
+/// the gate, and with it every caller on every silo, for its <c>Retry-After</c>.
 /// </summary>
 public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionOptions> options, TimeProvider timeProvider) : DelegatingHandler
 {
+    // Without Retry-After, a 429 or 529 still holds everyone for a second.
+    private static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(1);
+
     private readonly TimeSpan _attemptTimeout = options.Value.AttemptTimeout;
 
     // A request that wakes up this late (a stalled thread pool, a paused process) takes a new slot instead of
@@ -21,30 +25,51 @@ public sealed class NotionRateGateHandler(IGrainFactory grains, IOptions<NotionO
     {
         var gate = grains.GetGrain<INotionRateGateGrain>(0);
         var queued = timeProvider.GetTimestamp();
+        var slot = await gate.ReserveAsync();
         while (true)
         {
-            var slot = await gate.ReserveAsync();
-            var wait = slot - timeProvider.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            // Timers may fire a little early; a request never leaves before its slot (nor before a hold's end).
+            for (var wait = slot - timeProvider.GetUtcNow(); wait > TimeSpan.Zero; wait = slot - timeProvider.GetUtcNow())
             {
                 await Task.Delay(wait, timeProvider, cancellationToken);
             }
 
-            if (timeProvider.GetUtcNow() - slot <= _tolerance)
+            if (timeProvider.GetUtcNow() - slot > _tolerance)
             {
-                UploadProxyMetrics.NotionQueueWait.Record(timeProvider.GetElapsedTime(queued).TotalSeconds);
-                UploadProxyMetrics.NotionRequests.Add(1);
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                slot = await gate.ReserveAsync();
+                continue;
+            }
+
+            // A hold that began while this request waited (another caller's 429) moves it past the hold.
+            if (await gate.ConfirmAsync(slot) is { } later)
+            {
+                slot = later;
+                continue;
+            }
+
+            UploadProxyMetrics.NotionQueueWait.Record(timeProvider.GetElapsedTime(queued).TotalSeconds);
+            UploadProxyMetrics.NotionRequests.Add(1);
+            HttpResponseMessage response;
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
                 attempt.CancelAfter(_attemptTimeout);
                 try
                 {
-                    return await base.SendAsync(request, attempt.Token);
+                    response = await base.SendAsync(request, attempt.Token);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     throw new TimeoutRejectedException($"Notion did not answer within {_attemptTimeout}.", ex);
                 }
             }
+
+            var now = timeProvider.GetUtcNow();
+            if (NotionFailurePolicy.HoldFor(response, now, DefaultHold) is { } hold)
+            {
+                await gate.HoldUntilAsync(now + hold);
+            }
+
+            return response;
         }
     }
 }

@@ -128,14 +128,28 @@ public static class SessionLifecycle
 
     /// <summary>uploaded: a page create is about to be sent; until its outcome is known, a row may exist that the session has not recorded.</summary>
     public static UploadSessionState LinkAttempted(this UploadSessionState state, DateTimeOffset now) =>
-        state.RequireLinking(nameof(LinkAttempted)) with { NotionCreateAttemptedAt = now };
+        state.RequireLinking(nameof(LinkAttempted)) with { NotionCreateAttemptedAt = now, NotionCreateEndedAt = null };
 
-    /// <summary>uploaded: a Notion request failed in a way a later attempt may not; a create whose outcome is unknown stays attempted.</summary>
-    public static UploadSessionState LinkFailed(this UploadSessionState state, string message, bool createOutcomeUnknown) =>
+    /// <summary>
+    /// uploaded: a create attempt was cut off with its process or activation (a crash, a lost silo, a hand-over) and has
+    /// surely ended by <paramref name="now"/>, when the session resumes; the index lag counts from here.
+    /// </summary>
+    public static UploadSessionState LinkAttemptCutOff(this UploadSessionState state, DateTimeOffset now) =>
+        state.RequireLinking(nameof(LinkAttemptCutOff)) is { NotionCreateAttemptedAt: not null, NotionCreateEndedAt: null } cut
+            ? cut with { NotionCreateEndedAt = now }
+            : throw new InvalidSessionTransitionException(state, nameof(LinkAttemptCutOff));
+
+    /// <summary>
+    /// uploaded: a Notion request failed in a way a later attempt may not. A create Notion surely did not carry out
+    /// (429, 529) leaves nothing to look up; one whose outcome is unknown is looked up next, the index lag counted from
+    /// <paramref name="now"/>, when the attempt ended. A failed lookup changes neither.
+    /// </summary>
+    public static UploadSessionState LinkFailed(this UploadSessionState state, string message, bool createSent, bool outcomeUnknown, DateTimeOffset now) =>
         state.RequireLinking(nameof(LinkFailed)) with
         {
             Error = new SessionError("notion_unavailable", message),
-            NotionCreateAttemptedAt = createOutcomeUnknown ? state.NotionCreateAttemptedAt : null,
+            NotionCreateAttemptedAt = createSent && !outcomeUnknown ? null : state.NotionCreateAttemptedAt,
+            NotionCreateEndedAt = !createSent ? state.NotionCreateEndedAt : outcomeUnknown ? now : null,
         };
 
     /// <summary>uploaded → linked: the row exists, made now or by an earlier attempt.</summary>
@@ -146,15 +160,20 @@ public static class SessionLifecycle
             Notion = new NotionLink(NotionLinkStatus.Linked, page.Id, page.Url),
             Error = null,
             NotionCreateAttemptedAt = null,
+            NotionCreateEndedAt = null,
         };
 
-    /// <summary>uploaded, Notion failed: Notion refused the row for good; the document stays stored and <see cref="LinkRetried"/> can run it again.</summary>
-    public static UploadSessionState LinkRejected(this UploadSessionState state, string message, bool createAttempted) =>
+    /// <summary>
+    /// uploaded, Notion failed: Notion refused the row for good, or the row can never be written; the document stays
+    /// stored, and <see cref="LinkRetried"/> can run linking again. It never loops.
+    /// </summary>
+    public static UploadSessionState LinkRejected(this UploadSessionState state, string message, bool createSent) =>
         state.RequireLinking(nameof(LinkRejected)) with
         {
             Notion = new NotionLink(NotionLinkStatus.Failed, null, null),
             Error = new SessionError("notion_rejected", message),
-            NotionCreateAttemptedAt = createAttempted ? null : state.NotionCreateAttemptedAt,
+            NotionCreateAttemptedAt = createSent ? null : state.NotionCreateAttemptedAt,
+            NotionCreateEndedAt = createSent ? null : state.NotionCreateEndedAt,
         };
 
     /// <summary>uploaded, Notion failed → Notion pending: linking runs again, by request.</summary>

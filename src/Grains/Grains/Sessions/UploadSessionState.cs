@@ -48,9 +48,16 @@ public sealed record UploadSessionState
     /// </summary>
     [Id(22)] public DateTimeOffset? NotionCreateAttemptedAt { get; init; }
 
+    /// <summary>
+    /// When the create attempt of <see cref="NotionCreateAttemptedAt"/> ended without a known outcome: when the client
+    /// gave up (a timeout, a lost connection), or, after a crash, when the session resumed. Notion's query index lag
+    /// counts from here, so a lookup's "not found" is trusted only <c>Notion:QueryIndexLag</c> after it.
+    /// </summary>
+    [Id(23)] public DateTimeOffset? NotionCreateEndedAt { get; init; }
+
     /// <summary>Set in the write that records the upload, before the PDF is read: found set on activation, the reading never ended.</summary>
-    [Id(30)] public DateTimeOffset? InspectionStartedAt { get; init; }
+    [Id(24)] public DateTimeOffset? InspectionStartedAt { get; init; }
 
     /// <summary>Why the row lacks the PDF's facts, shown as the session's error once nothing else is wrong.</summary>
-    [Id(31)] public SessionError? InspectionError { get; init; }
+    [Id(25)] public SessionError? InspectionError { get; init; }
 }

@@ -7,7 +7,8 @@ namespace UploadProxy.Grains.Sessions.Steps;
 
 /// <summary>
 /// Creates the session's Notion row, exactly once: a create whose outcome is unknown (crash, timeout, lost
-/// connection) is followed by a lookup, which waits out Notion's index lag before it trusts "not found".
+/// connection, 5xx, 409) is followed by a lookup, which trusts "not found" only once Notion's index lag has passed
+/// since that create ended. What to conclude from a failure is <see cref="NotionFailurePolicy"/>'s decision.
 /// </summary>
 public sealed partial class LinkStep(
     NotionClient notion,
@@ -23,10 +24,16 @@ public sealed partial class LinkStep(
         var creating = false;
         try
         {
-            if (session.State.NotionCreateAttemptedAt is { } attempted)
+            if (session.State.NotionCreateAttemptedAt is not null)
             {
+                if (session.State.NotionCreateEndedAt is null)
+                {
+                    // Saved before any lookup relies on it.
+                    await session.TransitionAsync(session.State.LinkAttemptCutOff(timeProvider.GetUtcNow()));
+                }
+
+                var trustedFrom = session.State.NotionCreateEndedAt!.Value + _notion.QueryIndexLag;
                 var existing = await notion.FindBySessionIdAsync(session.Id, cancellationToken);
-                var trustedFrom = attempted + _notion.QueryIndexLag;
                 if (existing is null && timeProvider.GetUtcNow() < trustedFrom)
                 {
                     await Task.Delay(trustedFrom - timeProvider.GetUtcNow(), timeProvider, cancellationToken);
@@ -52,14 +59,15 @@ public sealed partial class LinkStep(
         {
             LogTransientFailure(session.Id, ex.Code);
             UploadProxyMetrics.Retries.Add(1, new KeyValuePair<string, object?>("target", "notion"));
-            await session.TransitionAsync(session.State.LinkFailed(ex.Message, createOutcomeUnknown: !creating || ex.OutcomeUnknown));
+            await session.TransitionAsync(session.State.LinkFailed(ex.Message, creating, ex.OutcomeUnknown, timeProvider.GetUtcNow()));
             return StepOutcome.FailedTransiently;
         }
         catch (NotionException ex)
         {
+            // Final: a refusal, or a row that can never be written (NotionFailurePolicy decides).
             LogRejected(session.Id, ex.Code, ex.Message);
             notion.ForgetDatabase();
-            await session.TransitionAsync(session.State.LinkRejected(ex.Message, createAttempted: creating));
+            await session.TransitionAsync(session.State.LinkRejected(ex.Message, createSent: creating));
             return StepOutcome.Progressed;
         }
     }
