@@ -301,7 +301,7 @@ public sealed partial class UploadSessionGrain(
         try
         {
             var asset = await documentStore.StoreAsync(
-                new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!),
+                new DocumentToStore(Id, State.PublicId!, State.StagingKey!, State.Length!.Value, State.Sha256!, State.ChunkedUploadId!, State.Attempts),
                 Deactivating);
             LogStored(Id, asset.PublicId, State.Attempts);
             UploadProxyMetrics.UploadedBytes.Add(asset.Bytes);
