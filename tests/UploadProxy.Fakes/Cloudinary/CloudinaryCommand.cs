@@ -5,7 +5,7 @@ namespace UploadProxy.Fakes.Cloudinary;
 /// <summary>Runs the fake Cloudinary by hand and prints the settings that point the product at it.</summary>
 internal static class CloudinaryCommand
 {
-    public const string Usage = "cloudinary [--port 5090] [--cloud-name X] [--api-key Y] [--api-secret Z] [--latency-ms N] [--discard-content]";
+    public const string Usage = "cloudinary [--port 5090] [--cloud-name X] [--api-key Y] [--api-secret Z] [--latency-ms N] [--signature-algorithm sha1|sha256] [--discard-content]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -53,6 +53,9 @@ internal static class CloudinaryCommand
                     break;
                 case "--api-secret":
                     options.ApiSecret = value;
+                    break;
+                case "--signature-algorithm" when CloudinarySigning.IsAlgorithm(value):
+                    options.SignatureAlgorithm = value;
                     break;
                 case "--latency-ms" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
                     options.Latency = TimeSpan.FromMilliseconds(milliseconds);
