@@ -131,12 +131,13 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
         _faults.FailNextLookups(count, statusCode, statusCode is 420 or 429 ? "Rate Limit Exceeded" : "Injected failure", retryAfter);
 
     /// <summary>
-    /// Each upload request the fake stores then loses its answer with probability <paramref name="fraction"/>: the
-    /// connection is dropped with nothing sent back, as when a network path fails after Cloudinary stored the file.
+    /// Each upload request that stores a version (a whole file, or the chunk that completes one) loses its answer with
+    /// probability <paramref name="fraction"/>: the connection is dropped with nothing sent back, as when a network
+    /// path fails after Cloudinary stored the file.
     /// </summary>
     public void LoseAnswers(double fraction, int seed = 1) => _faults.LoseAnswers(fraction, seed);
 
-    /// <summary>The next <paramref name="count"/> upload requests are stored, then their connections dropped unanswered.</summary>
+    /// <summary>The next <paramref name="count"/> upload requests that store a version lose their answers, their connections dropped.</summary>
     public void LoseNextAnswers(int count) => _faults.LoseNextAnswers(count);
 
     /// <summary>Stores every upload request but holds its answer until <see cref="Release"/> (or disposal, which drops it).</summary>

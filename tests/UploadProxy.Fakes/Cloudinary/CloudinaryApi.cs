@@ -104,7 +104,7 @@ internal sealed partial class CloudinaryApi(
         var named = NamedPublicId(form);
         var reply = faults.TakeFailure() ?? await UploadAsync(context.Request, form);
         var stored = reply.StatusCode == StatusCodes.Status200OK && reply.Stored;
-        if (reply.StatusCode == StatusCodes.Status200OK && faults.TakeLostAnswer())
+        if (stored && faults.TakeLostAnswer())
         {
             // Stored, then the connection drops before the answer: the client cannot tell whether it landed.
             Record(new FakeCloudinaryRequest(kind, named, 0, stored));
