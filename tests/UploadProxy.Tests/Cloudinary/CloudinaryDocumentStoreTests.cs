@@ -103,6 +103,35 @@ public sealed class CloudinaryDocumentStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_an_upload_refused_for_rate_the_next_attempt_uploads_without_a_lookup()
+    {
+        var document = await StageAsync(SamplePdf.Create(seed: 37));
+        // Longer than the transport waits: the session's next attempt sends it again.
+        _cloudinary.FailNext(1, 420, "Rate Limit Exceeded", TimeSpan.FromSeconds(30));
+
+        var limited = await Assert.ThrowsAsync<DocumentStoreException>(() => Store.StoreAsync(document, CancellationToken.None));
+        await Store.StoreAsync(document with { Attempt = 2 }, CancellationToken.None);
+
+        Assert.Equal("cloudinary_rate_limited", limited.Code);
+        Assert.True(limited.IsTransient && !limited.OutcomeUnknown);
+        Assert.Equal(0, _cloudinary.AdminRequests);
+        Assert.Equal(2, _cloudinary.UploadRequestsFor(document.PublicId));
+        Assert.Equal(1, _cloudinary.StoredUploadsOf(document.PublicId));
+    }
+
+    [Fact]
+    public async Task An_upload_rate_limited_briefly_is_sent_again_by_the_transport_after_retry_after()
+    {
+        var document = await StageAsync(SamplePdf.Create(seed: 38));
+        _cloudinary.FailNext(1, 429, "Too many requests", TimeSpan.FromSeconds(1));
+
+        await Store.StoreAsync(document, CancellationToken.None);
+
+        Assert.Equal(2, _cloudinary.UploadRequestsFor(document.PublicId));
+        Assert.Equal(1, _cloudinary.StoredUploadsOf(document.PublicId));
+    }
+
+    [Fact]
     public async Task A_rate_limited_lookup_keeps_every_attempt_off_the_admin_api_until_retry_after()
     {
         var document = await StageAsync(SamplePdf.Create(seed: 35)) with { Attempt = 2 };

@@ -15,7 +15,8 @@ namespace UploadProxy.Grains.Cloudinary;
 /// <summary>
 /// Stores documents with Cloudinary's signed Upload API as <c>raw</c> assets. Small documents go in one request;
 /// larger ones in chunks that share an <c>X-Unique-Upload-Id</c>. Any attempt after the first may follow one whose
-/// outcome is unknown, so it first looks the asset up with the Admin API and adopts it when it holds the staged bytes.
+/// outcome is unknown (unless this process saw every earlier one store nothing), so it first looks the asset up with
+/// the Admin API and adopts it when it holds the staged bytes.
 /// How each failure is handled is <see cref="CloudinaryFailurePolicy"/>'s decision.
 /// </summary>
 internal sealed partial class CloudinaryDocumentStore(
@@ -23,6 +24,7 @@ internal sealed partial class CloudinaryDocumentStore(
     IOptions<CloudinaryOptions> options,
     IDocumentStagingStore staging,
     CloudinaryAdminGate adminGate,
+    NothingStoredYet nothingStoredYet,
     TimeProvider timeProvider,
     ILogger<CloudinaryDocumentStore> logger) : IDocumentStore
 {
@@ -35,23 +37,30 @@ internal sealed partial class CloudinaryDocumentStore(
 
     public async Task<StoredAsset> StoreAsync(DocumentToStore document, CancellationToken cancellationToken)
     {
-        var lookingUp = document.Attempt > 1;
+        var lookingUp = document.Attempt > 1 && !nothingStoredYet.IsKnownBefore(document.PublicId, document.Attempt);
         try
         {
-            if (lookingUp && await FindStoredAsync(document, cancellationToken) is { } stored)
+            if (lookingUp)
             {
-                LogAdopted(document.SessionId, document.PublicId, document.Attempt);
-                return Asset(stored, document);
+                if (await FindStoredAsync(document, cancellationToken) is { } stored)
+                {
+                    LogAdopted(document.SessionId, document.PublicId, document.Attempt);
+                    nothingStoredYet.Remove(document.PublicId);
+                    return Asset(stored, document);
+                }
+
+                lookingUp = false;
             }
 
-            lookingUp = false;
             var response = document.Length <= _options.ChunkedUploadThresholdBytes
                 ? await SendAsync(document, 0, document.Length, chunked: false, cancellationToken)
                 : await SendChunksAsync(document, cancellationToken);
+            nothingStoredYet.Remove(document.PublicId);
             return Asset(response, document);
         }
         catch (StagedDocumentMissingException ex)
         {
+            nothingStoredYet.Remove(document.PublicId);
             throw new DocumentStoreException("staged_document_missing", ex.Message, isTransient: false, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or Polly.Timeout.TimeoutRejectedException
@@ -59,13 +68,40 @@ internal sealed partial class CloudinaryDocumentStore(
         {
             var kind = CloudinaryFailurePolicy.Classify(ex, isUpload: !lookingUp);
             var timedOut = ex is TimeoutException or Polly.Timeout.TimeoutRejectedException or OperationCanceledException;
-            throw new DocumentStoreException(
+            throw Remember(document, lookingUp, new DocumentStoreException(
                 timedOut ? "cloudinary_timeout" : "cloudinary_unreachable",
                 timedOut ? "Cloudinary did not answer in time." : $"Cloudinary could not be reached: {ex.Message}",
                 CloudinaryFailurePolicy.IsTransient(kind),
                 ex,
-                outcomeUnknown: kind == CloudinaryFailureKind.OutcomeUnknown);
+                outcomeUnknown: kind == CloudinaryFailureKind.OutcomeUnknown));
         }
+        catch (DocumentStoreException ex)
+        {
+            throw Remember(document, lookingUp, ex);
+        }
+    }
+
+    /// <summary>
+    /// Keeps what a failed upload taught: an id stays known to be absent only while every upload failed with nothing
+    /// done; a failed lookup teaches nothing.
+    /// </summary>
+    private DocumentStoreException Remember(DocumentToStore document, bool lookingUp, DocumentStoreException failure)
+    {
+        if (lookingUp)
+        {
+            return failure;
+        }
+
+        if (failure.IsTransient && !failure.OutcomeUnknown)
+        {
+            nothingStoredYet.Add(document.PublicId, document.Attempt);
+        }
+        else
+        {
+            nothingStoredYet.Remove(document.PublicId);
+        }
+
+        return failure;
     }
 
     /// <summary>

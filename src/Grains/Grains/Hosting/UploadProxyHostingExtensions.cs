@@ -63,6 +63,7 @@ public static class UploadProxyHostingExtensions
         if (cloudinary.IsConfigured)
         {
             services.AddSingleton<CloudinaryAdminGate>();
+            services.AddSingleton<NothingStoredYet>();
             services.AddHttpClient<CloudinaryDocumentStore>(client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler("cloudinary", (pipeline, context) =>
                 {
