@@ -18,6 +18,10 @@ internal static class CloudinaryCommand
         await using var server = await FakeCloudinaryServer.StartAsync(options);
         Console.WriteLine($"CLOUDINARY_URL=cloudinary://{Uri.EscapeDataString(server.ApiKey)}:{Uri.EscapeDataString(server.ApiSecret)}@{server.CloudName}");
         Console.WriteLine($"CLOUDINARY_UPLOAD_PREFIX={server.UploadPrefix.AbsoluteUri.TrimEnd('/')}");
+        if (server.SignatureAlgorithm != "sha1")
+        {
+            Console.WriteLine($"Cloudinary__SignatureAlgorithm={server.SignatureAlgorithm}");
+        }
         Console.Error.WriteLine("Fake Cloudinary is running; Ctrl+C stops it.");
         await StopSignal.WaitAsync();
         return 0;

@@ -12,7 +12,7 @@ public sealed class LostAnswerTests(ITestOutputHelper output)
     [Fact]
     public async Task With_one_answer_in_ten_lost_after_storing_no_document_is_uploaded_twice()
     {
-        const int Documents = 80;
+        const int Documents = 150;
         await using var gateway = await CloudinaryGateway.StartAsync();
         gateway.Cloudinary.LoseAnswers(0.10, seed: 11);
 
