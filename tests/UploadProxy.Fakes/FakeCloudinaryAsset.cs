@@ -10,4 +10,8 @@ public sealed record FakeCloudinaryAsset(
     string Sha256,
     int UploadCount,
     string? Context,
-    string SecureUrl);
+    string SecureUrl)
+{
+    /// <summary>The Media Library folder: <c>asset_folder</c> as sent (dynamic folders), else <c>folder</c>; empty at the root.</summary>
+    public string AssetFolder { get; init; } = "";
+}

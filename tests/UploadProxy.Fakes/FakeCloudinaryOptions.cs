@@ -9,6 +9,12 @@ public sealed class FakeCloudinaryOptions
 
     public string ApiSecret { get; set; } = "fake-api-secret-for-tests";
 
+    /// <summary>The digest the account verifies signatures with, <c>sha1</c> (Cloudinary's default) or <c>sha256</c>.</summary>
+    public string SignatureAlgorithm { get; set; } = "sha1";
+
+    /// <summary>Admin API requests allowed per hour (500 on free plans); past it, lookups answer 420 with Retry-After.</summary>
+    public int AdminApiHourlyLimit { get; set; } = 500;
+
     /// <summary>Port on 127.0.0.1; 0 lets the system pick a free one.</summary>
     public int Port { get; set; }
 

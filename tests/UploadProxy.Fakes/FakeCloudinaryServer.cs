@@ -6,7 +6,8 @@ namespace UploadProxy.Fakes;
 
 /// <summary>
 /// A fake of Cloudinary's Upload API on 127.0.0.1, for tests and benchmarks: it checks requests as Cloudinary does
-/// (API key, timestamp, signature, public id, chunks), stores raw assets and serves them at their delivery URLs.
+/// (API key, timestamp, signature with the account's algorithm, public id, chunks), stores raw assets, serves them at
+/// their delivery URLs and answers the Admin API's resource lookup. It records every request it receives.
 /// </summary>
 public sealed class FakeCloudinaryServer : IAsyncDisposable
 {
@@ -25,9 +26,10 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
 
     private FakeCloudinaryServer(FakeCloudinaryOptions options)
     {
-        _account = new CloudinaryAccount(options.CloudName, options.ApiKey, options.ApiSecret);
+        _account = new CloudinaryAccount(options.CloudName, options.ApiKey, options.ApiSecret, options.SignatureAlgorithm);
         _faults.Latency = options.Latency;
-        _api = new CloudinaryApi(_account, _assets, new ChunkedUploads(_folder), _faults, _folder, options.DiscardContent, _stopping.Token);
+        _api = new CloudinaryApi(
+            _account, _assets, new ChunkedUploads(_folder), _faults, new AdminRateLimit(options.AdminApiHourlyLimit), _folder, options.DiscardContent, _stopping.Token);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -50,6 +52,9 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
 
     public string ApiSecret => _account.ApiSecret;
 
+    /// <summary>The account's signature digest, <c>sha1</c> or <c>sha256</c>: the product's <c>Cloudinary:SignatureAlgorithm</c> must match it.</summary>
+    public string SignatureAlgorithm => _account.SignatureAlgorithm;
+
     /// <summary>Added before answering each upload request; can be changed while running.</summary>
     public TimeSpan Latency
     {
@@ -63,6 +68,12 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
     /// <summary>Every upload request received, chunks and refused requests included.</summary>
     public int UploadRequests => _api.UploadRequests;
 
+    /// <summary>Every request received, in order: uploads, chunks and Admin API lookups, with what was answered.</summary>
+    public IReadOnlyList<FakeCloudinaryRequest> Requests => _api.Requests;
+
+    /// <summary>Admin API requests received, rate-limited ones included.</summary>
+    public int AdminRequests => _api.Requests.Count(r => r.Kind == "lookup");
+
     /// <summary>The upload requests the fake refused, in order, injected failures included.</summary>
     public IReadOnlyList<FakeCloudinaryRejection> Rejections => _api.Rejections;
 
@@ -75,6 +86,11 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Latency, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.AdminApiHourlyLimit);
+        if (!CloudinarySigning.IsAlgorithm(options.SignatureAlgorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.SignatureAlgorithm, "SignatureAlgorithm must be sha1 or sha256.");
+        }
 
         var server = new FakeCloudinaryServer(options);
         try
@@ -94,6 +110,12 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
 
     public FakeCloudinaryAsset? Find(string publicId) => _assets.Find(publicId);
 
+    /// <summary>Upload requests (whole files and chunks) that stored a new version of <paramref name="publicId"/>, lost answers included.</summary>
+    public int StoredUploadsOf(string publicId) => _api.Requests.Count(r => r.Stored && r.PublicId == publicId);
+
+    /// <summary>Every upload request (whole files and chunks) naming <paramref name="publicId"/>, whatever was answered.</summary>
+    public int UploadRequestsFor(string publicId) => _api.Requests.Count(r => r.Kind != "lookup" && r.PublicId == publicId);
+
     /// <summary>
     /// The next <paramref name="count"/> upload requests answer <paramref name="statusCode"/>: a 5xx as the HTML page
     /// of Cloudinary's load balancer, a 4xx as Cloudinary's JSON error with <paramref name="message"/>; 420 and 429
@@ -101,9 +123,30 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
     /// </summary>
     public void FailNext(int count, int statusCode, string message = "Injected failure") => _faults.FailNext(count, statusCode, message);
 
+    /// <summary>As <see cref="FailNext(int, int, string)"/>, with the Retry-After the answers carry.</summary>
+    public void FailNext(int count, int statusCode, string message, TimeSpan retryAfter) => _faults.FailNext(count, statusCode, message, retryAfter);
+
+    /// <summary>The next <paramref name="count"/> Admin API lookups answer <paramref name="statusCode"/> (420 and 429 with <paramref name="retryAfter"/>, 1 s if not given).</summary>
+    public void FailNextLookups(int count, int statusCode, TimeSpan? retryAfter = null) =>
+        _faults.FailNextLookups(count, statusCode, statusCode is 420 or 429 ? "Rate Limit Exceeded" : "Injected failure", retryAfter);
+
+    /// <summary>
+    /// Each upload request that stores a version (a whole file, or the chunk that completes one) loses its answer with
+    /// probability <paramref name="fraction"/>: the connection is dropped with nothing sent back, as when a network
+    /// path fails after Cloudinary stored the file.
+    /// </summary>
+    public void LoseAnswers(double fraction, int seed = 1) => _faults.LoseAnswers(fraction, seed);
+
+    /// <summary>The next <paramref name="count"/> upload requests that store a version lose their answers, their connections dropped.</summary>
+    public void LoseNextAnswers(int count) => _faults.LoseNextAnswers(count);
+
+    /// <summary>Stores every upload request but holds its answer until <see cref="Release"/> (or disposal, which drops it).</summary>
+    public void HoldAnswers() => _faults.HoldAnswers();
+
     /// <summary>Holds every upload request, once its body is read, until <see cref="Release"/>.</summary>
     public void HoldUploads() => _faults.Hold();
 
+    /// <summary>Lets held uploads (<see cref="HoldUploads"/>) and held answers (<see cref="HoldAnswers"/>) go.</summary>
     public void Release() => _faults.Release();
 
     public async ValueTask DisposeAsync()

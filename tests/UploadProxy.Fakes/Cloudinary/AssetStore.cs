@@ -23,6 +23,15 @@ internal sealed class AssetStore
         }
     }
 
+    /// <summary>An asset as the Admin API reports it, or null when the account has no such resource.</summary>
+    public StoredAsset? FindStored(string resourceType, string publicId)
+    {
+        lock (_lock)
+        {
+            return _assets.TryGetValue(publicId, out var stored) && stored.ResourceType == resourceType ? stored : null;
+        }
+    }
+
     /// <summary>Makes the uploaded file the asset's new version, unless the asset exists and may not be overwritten.</summary>
     /// <param name="deliveryBase">The delivery URL up to the cloud name, e.g. <c>http://127.0.0.1:41234/fake-cloud</c>.</param>
     /// <param name="filePath">The uploaded bytes, or null when the server discards content.</param>
@@ -51,7 +60,10 @@ internal sealed class AssetStore
                     digest.Sha256,
                     (previous?.Asset.UploadCount ?? 0) + 1,
                     parameters.Context,
-                    $"{deliveryBase}/{parameters.ResourceType}/upload/v{version}/{EscapePath(parameters.PublicId)}");
+                    $"{deliveryBase}/{parameters.ResourceType}/upload/v{version}/{EscapePath(parameters.PublicId)}")
+                {
+                    AssetFolder = parameters.AssetFolder,
+                };
                 var stored = new StoredAsset(
                     asset,
                     parameters.ResourceType,

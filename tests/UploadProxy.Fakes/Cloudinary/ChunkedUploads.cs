@@ -3,7 +3,8 @@ namespace UploadProxy.Fakes.Cloudinary;
 /// <summary>
 /// Assembles files sent in chunks that share an <c>X-Unique-Upload-Id</c>. Chunks must come in order; a chunk that
 /// starts where an earlier one of the same upload started replaces it and everything after it, so that a client
-/// retrying a chunk, or starting the file over, is accepted.
+/// retrying a chunk, or starting the file over, is accepted. Every chunk of a file must carry the same parameters
+/// (public id and the rest), as Cloudinary requires.
 /// </summary>
 internal sealed class ChunkedUploads(TempFolder folder)
 {
@@ -12,7 +13,8 @@ internal sealed class ChunkedUploads(TempFolder folder)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Upload> _uploads = new(StringComparer.Ordinal);
 
-    public async Task<ChunkOutcome> AddAsync(string uploadId, ContentRange range, IFormFile chunk)
+    /// <param name="parameters">The chunk's signed parameters but its timestamp, which each chunk signs afresh.</param>
+    public async Task<ChunkOutcome> AddAsync(string uploadId, ContentRange range, IFormFile chunk, string parameters)
     {
         if (chunk.Length != range.Length)
         {
@@ -23,7 +25,7 @@ internal sealed class ChunkedUploads(TempFolder folder)
         Acceptance accepted;
         lock (_lock)
         {
-            accepted = Accept(uploadId, range, saved);
+            accepted = Accept(uploadId, range, saved, parameters);
         }
 
         if (accepted.Error is not null)
@@ -35,10 +37,10 @@ internal sealed class ChunkedUploads(TempFolder folder)
         Delete(accepted.Replaced);
         return accepted.Completed is { } completed
             ? ChunkOutcome.Completed(await AssembleAsync(completed))
-            : ChunkOutcome.NotDone;
+            : ChunkOutcome.NotDone(range.End + 1);
     }
 
-    private Acceptance Accept(string uploadId, ContentRange range, SavedChunk saved)
+    private Acceptance Accept(string uploadId, ContentRange range, SavedChunk saved, string parameters)
     {
         var upload = _uploads.GetValueOrDefault(uploadId) ?? new Upload();
         var received = upload.Chunks.Count == 0 ? 0 : upload.Chunks[^1].End + 1;
@@ -46,6 +48,11 @@ internal sealed class ChunkedUploads(TempFolder folder)
         if (kept < 0)
         {
             return Acceptance.Refused($"Chunk starts at byte {range.Start} but {received} bytes of upload {uploadId} were received");
+        }
+
+        if (kept > 0 && upload.Parameters != parameters)
+        {
+            return Acceptance.Refused($"Chunk parameters '{parameters}' differ from '{upload.Parameters}' of earlier chunks of upload {uploadId}");
         }
 
         if (range.IsTotalKnown && upload.Total != ContentRange.UnknownTotal && range.Total != upload.Total)
@@ -69,6 +76,7 @@ internal sealed class ChunkedUploads(TempFolder folder)
         upload.Chunks.RemoveRange(kept, upload.Chunks.Count - kept);
         upload.Chunks.Add(saved);
         upload.Total = total;
+        upload.Parameters = parameters;
         if (isLast)
         {
             _uploads.Remove(uploadId);
@@ -113,6 +121,8 @@ internal sealed class ChunkedUploads(TempFolder folder)
         public List<SavedChunk> Chunks { get; } = [];
 
         public long Total { get; set; } = ContentRange.UnknownTotal;
+
+        public string Parameters { get; set; } = "";
     }
 
     private sealed record SavedChunk(long Start, long End, string Path);
@@ -124,11 +134,11 @@ internal sealed class ChunkedUploads(TempFolder folder)
 }
 
 /// <summary>What became of a chunk: refused with a reason, accepted, or accepted as the last one of a file now complete.</summary>
-internal sealed record ChunkOutcome(string? Error, string? CompletedFilePath)
+internal sealed record ChunkOutcome(string? Error, string? CompletedFilePath, long ReceivedBytes)
 {
-    public static ChunkOutcome NotDone { get; } = new(null, null);
+    public static ChunkOutcome NotDone(long receivedBytes) => new(null, null, receivedBytes);
 
-    public static ChunkOutcome Rejected(string error) => new(error, null);
+    public static ChunkOutcome Rejected(string error) => new(error, null, 0);
 
-    public static ChunkOutcome Completed(string filePath) => new(null, filePath);
+    public static ChunkOutcome Completed(string filePath) => new(null, filePath, 0);
 }

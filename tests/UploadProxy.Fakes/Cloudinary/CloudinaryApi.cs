@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.StaticFiles;
 
@@ -13,6 +15,7 @@ internal sealed partial class CloudinaryApi(
     AssetStore assets,
     ChunkedUploads chunks,
     UploadFaults faults,
+    AdminRateLimit adminRateLimit,
     TempFolder folder,
     bool discardContent,
     CancellationToken stopping)
@@ -20,6 +23,7 @@ internal sealed partial class CloudinaryApi(
     private const string UploadIdHeader = "X-Unique-Upload-Id";
     private const long MaxClockSkewSeconds = 60 * 60;
     private const int MaxPublicIdLength = 255;
+    private const long MaxUnchunkedBytes = 100L * 1024 * 1024;
 
     private static readonly FrozenSet<string> ResourceTypes =
         new[] { "image", "video", "raw", "auto" }.ToFrozenSet(StringComparer.Ordinal);
@@ -29,10 +33,22 @@ internal sealed partial class CloudinaryApi(
 
     private readonly Lock _lock = new();
     private readonly List<FakeCloudinaryRejection> _rejections = [];
+    private readonly List<FakeCloudinaryRequest> _requests = [];
     private readonly TaskCompletionSource<string> _deliveryBase = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _uploadRequests;
 
     public int UploadRequests => Volatile.Read(ref _uploadRequests);
+
+    public IReadOnlyList<FakeCloudinaryRequest> Requests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _requests];
+            }
+        }
+    }
 
     public IReadOnlyList<FakeCloudinaryRejection> Rejections
     {
@@ -48,6 +64,7 @@ internal sealed partial class CloudinaryApi(
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1_1/{cloudName}/{resourceType}/upload", ReceiveUploadAsync);
+        routes.MapGet("/v1_1/{cloudName}/resources/{resourceType}/{type}/{**publicId}", LookUpAsync);
         routes.MapGet("/{cloudName}/{resourceType}/upload/{**path}", DeliverAsync);
 
         // Not Cloudinary's: lets scripts and benchmarks that run the fake as a process check what it stored.
@@ -83,7 +100,102 @@ internal sealed partial class CloudinaryApi(
             return;
         }
 
-        await RespondAsync(context, faults.TakeFailure() ?? await UploadAsync(context.Request, form));
+        var kind = context.Request.Headers.ContainsKey(UploadIdHeader) ? "chunk" : "upload";
+        var named = NamedPublicId(form);
+        var reply = faults.TakeFailure() ?? await UploadAsync(context.Request, form);
+        var stored = reply.StatusCode == StatusCodes.Status200OK && reply.Stored;
+        if (stored && faults.TakeLostAnswer())
+        {
+            // Stored, then the connection drops before the answer: the client cannot tell whether it landed.
+            Record(new FakeCloudinaryRequest(kind, named, 0, stored));
+            context.Abort();
+            return;
+        }
+
+        try
+        {
+            await faults.WaitToAnswerAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Record(new FakeCloudinaryRequest(kind, named, 0, stored));
+            context.Abort();
+            return;
+        }
+
+        Record(new FakeCloudinaryRequest(kind, named, reply.StatusCode, stored));
+        await RespondAsync(context, reply);
+    }
+
+    /// <summary>The Admin API's <c>GET resources/{resource_type}/{type}/{public_id}</c>, with HTTP Basic auth.</summary>
+    private async Task LookUpAsync(HttpContext context)
+    {
+        var routeValues = context.Request.RouteValues;
+        var publicId = routeValues["publicId"] as string ?? "";
+        var (refusal, headers) = adminRateLimit.Take();
+        var reply = refusal ?? faults.TakeLookupFailure() ?? LookUp(context.Request, publicId);
+        foreach (var (name, value) in headers)
+        {
+            reply.WithHeader(name, value);
+        }
+
+        Record(new FakeCloudinaryRequest("lookup", publicId, reply.StatusCode, Stored: false));
+        await RespondAsync(context, reply);
+    }
+
+    private CloudinaryReply LookUp(HttpRequest request, string publicId)
+    {
+        if (request.RouteValues["cloudName"] as string != account.CloudName)
+        {
+            return CloudinaryReply.Error(StatusCodes.Status404NotFound, $"Invalid cloud_name {request.RouteValues["cloudName"]}");
+        }
+
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var authorization)
+            || !string.Equals(authorization.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            || authorization.Parameter is null)
+        {
+            return CloudinaryReply.Error(StatusCodes.Status401Unauthorized, "Must supply api_key");
+        }
+
+        string credentials;
+        try
+        {
+            credentials = Encoding.UTF8.GetString(Convert.FromBase64String(authorization.Parameter));
+        }
+        catch (FormatException)
+        {
+            return CloudinaryReply.Error(StatusCodes.Status401Unauthorized, "Invalid Basic credentials");
+        }
+
+        if (credentials.Split(':', 2) is not [var apiKey, var apiSecret] || apiKey != account.ApiKey)
+        {
+            return CloudinaryReply.Error(StatusCodes.Status401Unauthorized, $"Unknown API key {credentials.Split(':')[0]}");
+        }
+
+        if (apiSecret != account.ApiSecret)
+        {
+            return CloudinaryReply.Error(StatusCodes.Status401Unauthorized, $"Bad credentials for API key {apiKey}");
+        }
+
+        var resourceType = request.RouteValues["resourceType"] as string ?? "";
+        return request.RouteValues["type"] as string == "upload" && assets.FindStored(resourceType, publicId) is { } stored
+            ? CloudinaryReply.Resource(stored, account)
+            : CloudinaryReply.Error(StatusCodes.Status404NotFound, $"Resource not found - {publicId}");
+    }
+
+    private void Record(FakeCloudinaryRequest request)
+    {
+        lock (_lock)
+        {
+            _requests.Add(request);
+        }
+    }
+
+    private static string? NamedPublicId(IFormCollection form)
+    {
+        var publicId = form["public_id"].ToString();
+        var assetFolder = form["folder"].ToString().Trim('/');
+        return publicId.Length == 0 ? null : assetFolder.Length == 0 ? publicId : $"{assetFolder}/{publicId}";
     }
 
     private async Task<CloudinaryReply> UploadAsync(HttpRequest request, IFormCollection form)
@@ -124,7 +236,8 @@ internal sealed partial class CloudinaryApi(
             Overwrite: form["overwrite"].ToString() is not ("false" or "0"),
             Context: form["context"].ToString() is { Length: > 0 } context ? context : null,
             Tags: form["tags"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            AssetFolder: form["folder"].ToString().Trim('/'),
+            // Dynamic folders file the asset under asset_folder; fixed folders under the folder of its public id.
+            AssetFolder: (form["asset_folder"].ToString() is { Length: > 0 } assetFolder ? assetFolder : form["folder"].ToString()).Trim('/'),
             OriginalFilename: Path.GetFileNameWithoutExtension(file.FileName) is { Length: > 0 } name ? name : "file");
 
         string? filePath;
@@ -135,6 +248,13 @@ internal sealed partial class CloudinaryApi(
             if (file.Length == 0)
             {
                 return CloudinaryReply.Error(StatusCodes.Status400BadRequest, "Empty file");
+            }
+
+            if (file.Length > MaxUnchunkedBytes)
+            {
+                return CloudinaryReply.Error(
+                    StatusCodes.Status400BadRequest,
+                    $"File size too large. Got {file.Length}. Maximum is {MaxUnchunkedBytes}. Upload files over 100 MB in chunks (upload_large)");
             }
 
             filePath = discardContent ? null : await folder.SaveAsync(file);
@@ -151,7 +271,7 @@ internal sealed partial class CloudinaryApi(
                 return CloudinaryReply.Error(StatusCodes.Status400BadRequest, $"Invalid Content-Range header '{contentRange}'");
             }
 
-            var outcome = await chunks.AddAsync(uploadId, range, file);
+            var outcome = await chunks.AddAsync(uploadId, range, file, ChunkParameters(form));
             if (outcome.Error is not null)
             {
                 return CloudinaryReply.Error(StatusCodes.Status400BadRequest, outcome.Error);
@@ -159,7 +279,7 @@ internal sealed partial class CloudinaryApi(
 
             if (outcome.CompletedFilePath is null)
             {
-                return CloudinaryReply.NotDone;
+                return CloudinaryReply.NotDone(outcome.ReceivedBytes, publicId, storedType);
             }
 
             filePath = outcome.CompletedFilePath;
@@ -183,12 +303,6 @@ internal sealed partial class CloudinaryApi(
             return CloudinaryReply.Error(StatusCodes.Status401Unauthorized, $"Unknown API key {apiKey}");
         }
 
-        var algorithm = form["signature_algorithm"].ToString() is { Length: > 0 } given ? given : "sha1";
-        if (!CloudinarySigning.IsAlgorithm(algorithm))
-        {
-            return CloudinaryReply.Error(StatusCodes.Status400BadRequest, $"Invalid signature_algorithm {algorithm}");
-        }
-
         var timestampText = form["timestamp"].ToString();
         if (timestampText.Length == 0)
         {
@@ -208,7 +322,7 @@ internal sealed partial class CloudinaryApi(
         }
 
         var stringToSign = CloudinarySigning.StringToSign(form);
-        if (signature != CloudinarySigning.Hash(stringToSign + account.ApiSecret, algorithm))
+        if (signature != CloudinarySigning.Hash(stringToSign + account.ApiSecret, account.SignatureAlgorithm))
         {
             return CloudinaryReply.Error(StatusCodes.Status401Unauthorized, $"Invalid Signature {signature}. String to sign - '{stringToSign}'.");
         }
@@ -224,6 +338,10 @@ internal sealed partial class CloudinaryApi(
 
         return null;
     }
+
+    /// <summary>What every chunk of one file must agree on: its signed parameters but the timestamp each signs afresh.</summary>
+    private static string ChunkParameters(IFormCollection form) =>
+        CloudinarySigning.StringToSign(form.Where(p => p.Key != "timestamp"));
 
     private static string PublicId(IFormCollection form, IFormFile file, string resourceType)
     {

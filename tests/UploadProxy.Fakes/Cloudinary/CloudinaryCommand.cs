@@ -5,7 +5,7 @@ namespace UploadProxy.Fakes.Cloudinary;
 /// <summary>Runs the fake Cloudinary by hand and prints the settings that point the product at it.</summary>
 internal static class CloudinaryCommand
 {
-    public const string Usage = "cloudinary [--port 5090] [--cloud-name X] [--api-key Y] [--api-secret Z] [--latency-ms N] [--discard-content]";
+    public const string Usage = "cloudinary [--port 5090] [--cloud-name X] [--api-key Y] [--api-secret Z] [--latency-ms N] [--signature-algorithm sha1|sha256] [--discard-content]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -18,6 +18,10 @@ internal static class CloudinaryCommand
         await using var server = await FakeCloudinaryServer.StartAsync(options);
         Console.WriteLine($"CLOUDINARY_URL=cloudinary://{Uri.EscapeDataString(server.ApiKey)}:{Uri.EscapeDataString(server.ApiSecret)}@{server.CloudName}");
         Console.WriteLine($"CLOUDINARY_UPLOAD_PREFIX={server.UploadPrefix.AbsoluteUri.TrimEnd('/')}");
+        if (server.SignatureAlgorithm != "sha1")
+        {
+            Console.WriteLine($"Cloudinary__SignatureAlgorithm={server.SignatureAlgorithm}");
+        }
         Console.Error.WriteLine("Fake Cloudinary is running; Ctrl+C stops it.");
         await StopSignal.WaitAsync();
         return 0;
@@ -53,6 +57,9 @@ internal static class CloudinaryCommand
                     break;
                 case "--api-secret":
                     options.ApiSecret = value;
+                    break;
+                case "--signature-algorithm" when CloudinarySigning.IsAlgorithm(value):
+                    options.SignatureAlgorithm = value;
                     break;
                 case "--latency-ms" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds):
                     options.Latency = TimeSpan.FromMilliseconds(milliseconds);

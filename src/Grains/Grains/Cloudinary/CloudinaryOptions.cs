@@ -7,6 +7,9 @@ public sealed class CloudinaryOptions : IValidatableObject
 {
     public const string SectionName = "Cloudinary";
 
+    /// <summary>Cloudinary refuses a file over 100 MB sent in one request.</summary>
+    public const long MaxUnchunkedBytes = 100L * 1024 * 1024;
+
     public string? CloudName { get; set; }
     public string? ApiKey { get; set; }
     public string? ApiSecret { get; set; }
@@ -14,15 +17,19 @@ public sealed class CloudinaryOptions : IValidatableObject
     [Required]
     public Uri UploadPrefix { get; set; } = new("https://api.cloudinary.com");
 
-    /// <summary>Prefix of every public id; also the folder of local storage.</summary>
+    /// <summary>Prefix of every public id, and the <c>asset_folder</c> (Media Library folder) of dynamic-folder accounts; also the folder of local storage.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$", ErrorMessage = "Folder must be path segments of letters, digits, '-' or '_', without leading or trailing '/'.")]
     public string Folder { get; set; } = "dashboard-documents";
 
+    /// <summary>
+    /// The digest the account verifies signatures with (its setting at Cloudinary, SHA-1 unless changed there). It is
+    /// never sent: Cloudinary takes no such parameter.
+    /// </summary>
     [RegularExpression("^(sha1|sha256)$")]
-    public string SignatureAlgorithm { get; set; } = "sha256";
+    public string SignatureAlgorithm { get; set; } = "sha1";
 
-    /// <summary>Documents above this size go through the chunked upload protocol.</summary>
-    [Range(5 * 1024 * 1024, long.MaxValue)]
+    /// <summary>Documents above this size go through the chunked upload protocol, which Cloudinary requires above 100 MB.</summary>
+    [Range(5 * 1024 * 1024, MaxUnchunkedBytes)]
     public long ChunkedUploadThresholdBytes { get; set; } = 20 * 1024 * 1024;
 
     /// <summary>Cloudinary requires at least 5 MB for every chunk but the last.</summary>

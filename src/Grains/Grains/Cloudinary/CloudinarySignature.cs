@@ -23,7 +23,7 @@ public static class CloudinarySignature
         var bytes = Encoding.UTF8.GetBytes(text);
         var hash = algorithm switch
         {
-#pragma warning disable CA5350 // Cloudinary's default signature algorithm; the product signs with sha256 unless configured otherwise.
+#pragma warning disable CA5350 // Cloudinary's default signature algorithm: an account verifies SHA-1 unless it is set to SHA-256.
             "sha1" => SHA1.HashData(bytes),
 #pragma warning restore CA5350
             "sha256" => SHA256.HashData(bytes),

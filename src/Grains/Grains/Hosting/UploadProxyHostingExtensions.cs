@@ -70,14 +70,19 @@ public static class UploadProxyHostingExtensions
         var cloudinary = configuration.GetSection(CloudinaryOptions.SectionName).Get<CloudinaryOptions>() ?? new CloudinaryOptions();
         if (cloudinary.IsConfigured)
         {
+            services.AddSingleton<CloudinaryAdminGate>();
+            services.AddSingleton<NothingStoredYet>();
             services.AddHttpClient<CloudinaryDocumentStore>(client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler("cloudinary", (pipeline, context) =>
                 {
                     var options = context.ServiceProvider.GetRequiredService<IOptions<CloudinaryOptions>>().Value;
+                    var clock = context.ServiceProvider.GetRequiredService<TimeProvider>();
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = Math.Max(options.TransportRetries, 1),
-                        ShouldHandle = args => ValueTask.FromResult(options.TransportRetries > 0 && IsTransient(args.Outcome)),
+                        // Only what surely did nothing is sent again; an upload with an unknown outcome is the session's to look up.
+                        ShouldHandle = args => ValueTask.FromResult(options.TransportRetries > 0
+                            && CloudinaryFailurePolicy.MayResend(args.Outcome, args.Context.GetRequestMessage(), clock.GetUtcNow())),
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         Delay = options.TransportRetryDelay,
@@ -217,8 +222,4 @@ public static class UploadProxyHostingExtensions
 
     private static IPAddress AdvertisedAddress(ClusterHostingOptions cluster) =>
         cluster.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
-
-    // 420 is Cloudinary's older "rate limited"; HttpClientResiliencePredicates covers 408, 429, 5xx and transport errors.
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
-        HttpClientResiliencePredicates.IsTransient(outcome) || outcome.Result?.StatusCode == (HttpStatusCode)420;
 }

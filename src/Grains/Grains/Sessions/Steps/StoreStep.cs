@@ -18,7 +18,7 @@ public sealed partial class StoreStep(IDocumentStore store, IOptions<NotionOptio
         try
         {
             var asset = await store.StoreAsync(
-                new DocumentToStore(session.Id, state.PublicId!, state.StagingKey!, state.Length!.Value, state.Sha256!, state.ChunkedUploadId!),
+                new DocumentToStore(session.Id, state.PublicId!, state.StagingKey!, state.Length!.Value, state.Sha256!, state.ChunkedUploadId!, state.Attempts),
                 cancellationToken);
             LogStored(session.Id, asset.PublicId, state.Attempts);
             UploadProxyMetrics.UploadedBytes.Add(asset.Bytes);

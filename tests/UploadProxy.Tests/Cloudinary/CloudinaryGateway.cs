@@ -1,0 +1,39 @@
+using System.Globalization;
+using UploadProxy.Fakes;
+using UploadProxy.Tests.Support;
+
+namespace UploadProxy.Tests.Cloudinary;
+
+/// <summary>A gateway with its in-process silo on a fake Cloudinary account of its own, for tests that inject faults.</summary>
+internal sealed class CloudinaryGateway : IAsyncDisposable
+{
+    private CloudinaryGateway(FakeCloudinaryServer cloudinary, GatewayFactory factory)
+    {
+        Cloudinary = cloudinary;
+        Factory = factory;
+        Client = new UploadProxyClient(factory.CreateClient());
+    }
+
+    public FakeCloudinaryServer Cloudinary { get; }
+
+    public GatewayFactory Factory { get; }
+
+    public UploadProxyClient Client { get; }
+
+    /// <summary>Chunked uploads start above 5 MB, in 5 MB chunks, so that a test can send a chunked document quickly.</summary>
+    public static async Task<CloudinaryGateway> StartAsync(FakeCloudinaryOptions? account = null)
+    {
+        var cloudinary = await FakeCloudinaryServer.StartAsync(account);
+        var settings = TestSettings.Standalone(TestSettings.NewDataDirectory()).WithCloudinary(cloudinary);
+        settings["Cloudinary:SignatureAlgorithm"] = cloudinary.SignatureAlgorithm;
+        settings["Cloudinary:ChunkedUploadThresholdBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+        settings["Cloudinary:ChunkSizeBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+        return new CloudinaryGateway(cloudinary, new GatewayFactory(settings));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Cloudinary.DisposeAsync();
+    }
+}
