@@ -63,6 +63,9 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
     /// <summary>Every upload request received, chunks and refused requests included.</summary>
     public int UploadRequests => _api.UploadRequests;
 
+    /// <summary>Every upload request whose form was read, in order: held, aborted, failed and stored ones alike.</summary>
+    public IReadOnlyList<FakeCloudinaryUploadRequest> ReceivedUploads => _api.ReceivedUploads;
+
     /// <summary>The upload requests the fake refused, in order, injected failures included.</summary>
     public IReadOnlyList<FakeCloudinaryRejection> Rejections => _api.Rejections;
 

@@ -29,6 +29,7 @@ internal sealed partial class CloudinaryApi(
 
     private readonly Lock _lock = new();
     private readonly List<FakeCloudinaryRejection> _rejections = [];
+    private readonly List<FakeCloudinaryUploadRequest> _received = [];
     private readonly TaskCompletionSource<string> _deliveryBase = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _uploadRequests;
 
@@ -41,6 +42,17 @@ internal sealed partial class CloudinaryApi(
             lock (_lock)
             {
                 return [.. _rejections];
+            }
+        }
+    }
+
+    public IReadOnlyList<FakeCloudinaryUploadRequest> ReceivedUploads
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _received];
             }
         }
     }
@@ -69,6 +81,7 @@ internal sealed partial class CloudinaryApi(
             form = !request.HasFormContentType ? FormCollection.Empty
                 : discardContent && !request.Headers.ContainsKey(UploadIdHeader) ? await DiscardingFormReader.ReadAsync(request, cancellation.Token)
                 : await request.ReadFormAsync(cancellation.Token);
+            Received(form);
             await faults.DelayAsync(cancellation.Token);
         }
         catch (InvalidDataException ex)
@@ -84,6 +97,17 @@ internal sealed partial class CloudinaryApi(
         }
 
         await RespondAsync(context, faults.TakeFailure() ?? await UploadAsync(context.Request, form));
+    }
+
+    private void Received(IFormCollection form)
+    {
+        var publicId = form["public_id"].ToString();
+        var assetFolder = form["folder"].ToString().Trim('/');
+        var requested = publicId.Length == 0 ? null : assetFolder.Length == 0 ? publicId : $"{assetFolder}/{publicId}";
+        lock (_lock)
+        {
+            _received.Add(new FakeCloudinaryUploadRequest(requested, DateTimeOffset.UtcNow));
+        }
     }
 
     private async Task<CloudinaryReply> UploadAsync(HttpRequest request, IFormCollection form)
