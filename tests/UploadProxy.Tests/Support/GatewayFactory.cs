@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace UploadProxy.Tests.Support;
 
 /// <summary>The real gateway with its in-process silo, configured through the same settings a user gives.</summary>
-public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, CapturedLogs? logs = null) : WebApplicationFactory<Program>
+/// <param name="services">Test services added after the product's, e.g. an <see cref="RequestBodyMeter"/> or a fake clock.</param>
+public sealed class GatewayFactory(
+    IReadOnlyDictionary<string, string?> settings, CapturedLogs? logs = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public string DataDirectory => settings["Standalone:DataDirectory"]!;
 
@@ -24,6 +28,11 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         if (logs is not null)
         {
             builder.ConfigureLogging(logging => logging.AddProvider(logs));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 
