@@ -27,7 +27,8 @@ public sealed class GatewayFactory(
 
         if (logs is not null)
         {
-            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+            // Whatever levels the product and its configuration set, the captured logs get every category at Trace.
+            builder.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<CapturedLogs>(category: null, LogLevel.Trace));
         }
 
         if (services is not null)
