@@ -73,7 +73,8 @@ public sealed class GatewayCrashTests
             $"the reminders to store all {BatchSize} documents with nobody calling",
             () => planned.All(p => cloudinary.Find(p.Key)?.Sha256 == SamplePdf.Sha256(p.Value.Pdf)),
             Patience,
-            () => $"{planned.Count(p => cloudinary.Find(p.Key) is not null)} of {BatchSize} stored\n{second.Output}");
+            () => $"{planned.Count(p => cloudinary.Find(p.Key) is not null)} of {BatchSize} stored under their planned public id, "
+                + $"{cloudinary.Assets.Count} assets in all\n{second.Output}");
 
         // One upload each after the restart, under the public id planned before the kill, and one asset each.
         var afterRestart = cloudinary.ReceivedUploads.Skip(requestsBeforeKill).Select(r => r.PublicId).ToList();

@@ -23,7 +23,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
         var asset = fixture.Cloudinary.Find(done.Storage.PublicId);
         Assert.Equal(SamplePdf.Sha256(pdf), asset?.Sha256);
         Assert.Equal(1, asset?.UploadCount);
-        Assert.False(await fixture.IsStillStagedAsync(document.StagingKey));
+        await fixture.AssertUnstagedAsync(document.StagingKey);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
         Assert.Equal("cloudinary_rejected", done.Error?.Code);
         Assert.Contains("Invalid public id", done.Error?.Message);
         Assert.Equal(1, done.Attempts);
-        Assert.False(await fixture.IsStillStagedAsync(document.StagingKey));
+        await fixture.AssertUnstagedAsync(document.StagingKey);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class UploadSessionGrainTests(UploadSessionClusterFixture fixture)
             // silo's request may land too, since an in-process "kill" leaves its connection to Cloudinary open.
             var uploads = moved.Contains(session.GetPrimaryKeyString()) ? (Min: 1, Max: 2) : (Min: 1, Max: 1);
             Assert.True(asset?.UploadCount >= uploads.Min && asset.UploadCount <= uploads.Max, $"{asset?.PublicId} was uploaded {asset?.UploadCount} times");
-            Assert.False(await fixture.IsStillStagedAsync(document.StagingKey));
+            await fixture.AssertUnstagedAsync(document.StagingKey);
             publicIds.Add(done.Storage.PublicId);
         }
 
