@@ -109,6 +109,9 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
 
     public void Release() => _faults.Release();
 
+    /// <summary>Upload requests held right now: a request whose client went away (a killed process) is no longer held.</summary>
+    public int HeldUploads => _faults.Held;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -7,6 +7,10 @@ internal sealed class UploadFaults
     private readonly Queue<InjectedFailure> _failures = new();
     private TaskCompletionSource? _hold;
     private long _latencyTicks;
+    private int _held;
+
+    /// <summary>Upload requests waiting for <see cref="Release"/> right now; one whose client went away is no longer counted.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public TimeSpan Latency
     {
@@ -88,7 +92,15 @@ internal sealed class UploadFaults
 
         if (held is not null)
         {
-            await held.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await held.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
         }
 
         if (Latency is { Ticks: > 0 } latency)
