@@ -63,6 +63,13 @@ public sealed class GatewayCrashTests
             await first.KillAsync();
         }
 
+        // The dead process's held requests end with its connections; only then may the fake let uploads through, or
+        // one of them could still store its document.
+        await Eventually.UntilAsync(
+            "the killed gateway's held uploads to be dropped",
+            () => cloudinary.HeldUploads == 0,
+            TimeSpan.FromSeconds(30),
+            () => $"{cloudinary.HeldUploads} still held");
         Assert.Empty(cloudinary.Assets);
         cloudinary.Release();
         await using var second = await GatewayProcess.StartAsync(environment, dataDirectory);
