@@ -58,13 +58,16 @@ public sealed class InterruptionTests : IAsyncLifetime, IDisposable
         var pdfs = _documents.AddPdfs(4);
         _gateway.InfoCallsUntilUploaded = int.MaxValue;
         var cli = Path.Combine(AppContext.BaseDirectory, "UploadProxy.Cli.dll");
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        // Started as a terminal starts it, with Ctrl+C's signal at its default: a runner started in the background
+        // (nohup, a CI agent) passes SIGINT on ignored, and the tool would rightly never hear it. env execs the tool,
+        // so the signal below reaches it under the same process id.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[cli, .. Upload()])
+        foreach (var arg in (string[])["--default-signal=INT", Environment.ProcessPath ?? "dotnet", cli, .. Upload()])
         {
             start.ArgumentList.Add(arg);
         }

@@ -74,6 +74,9 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
     /// <summary>Admin API requests received, rate-limited ones included.</summary>
     public int AdminRequests => _api.Requests.Count(r => r.Kind == "lookup");
 
+    /// <summary>Every upload request whose form was read, in order: held, aborted, failed and stored ones alike.</summary>
+    public IReadOnlyList<FakeCloudinaryUploadRequest> ReceivedUploads => _api.ReceivedUploads;
+
     /// <summary>The upload requests the fake refused, in order, injected failures included.</summary>
     public IReadOnlyList<FakeCloudinaryRejection> Rejections => _api.Rejections;
 
@@ -148,6 +151,9 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
 
     /// <summary>Lets held uploads (<see cref="HoldUploads"/>) and held answers (<see cref="HoldAnswers"/>) go.</summary>
     public void Release() => _faults.Release();
+
+    /// <summary>Upload requests held right now: a request whose client went away (a killed process) is no longer held.</summary>
+    public int HeldUploads => _faults.Held;
 
     public async ValueTask DisposeAsync()
     {

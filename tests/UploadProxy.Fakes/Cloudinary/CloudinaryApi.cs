@@ -34,6 +34,7 @@ internal sealed partial class CloudinaryApi(
     private readonly Lock _lock = new();
     private readonly List<FakeCloudinaryRejection> _rejections = [];
     private readonly List<FakeCloudinaryRequest> _requests = [];
+    private readonly List<FakeCloudinaryUploadRequest> _received = [];
     private readonly TaskCompletionSource<string> _deliveryBase = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _uploadRequests;
 
@@ -57,6 +58,17 @@ internal sealed partial class CloudinaryApi(
             lock (_lock)
             {
                 return [.. _rejections];
+            }
+        }
+    }
+
+    public IReadOnlyList<FakeCloudinaryUploadRequest> ReceivedUploads
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _received];
             }
         }
     }
@@ -86,6 +98,7 @@ internal sealed partial class CloudinaryApi(
             form = !request.HasFormContentType ? FormCollection.Empty
                 : discardContent && !request.Headers.ContainsKey(UploadIdHeader) ? await DiscardingFormReader.ReadAsync(request, cancellation.Token)
                 : await request.ReadFormAsync(cancellation.Token);
+            Received(form);
             await faults.DelayAsync(cancellation.Token);
         }
         catch (InvalidDataException ex)
@@ -196,6 +209,14 @@ internal sealed partial class CloudinaryApi(
         var publicId = form["public_id"].ToString();
         var assetFolder = form["folder"].ToString().Trim('/');
         return publicId.Length == 0 ? null : assetFolder.Length == 0 ? publicId : $"{assetFolder}/{publicId}";
+    }
+
+    private void Received(IFormCollection form)
+    {
+        lock (_lock)
+        {
+            _received.Add(new FakeCloudinaryUploadRequest(NamedPublicId(form), DateTimeOffset.UtcNow));
+        }
     }
 
     private async Task<CloudinaryReply> UploadAsync(HttpRequest request, IFormCollection form)

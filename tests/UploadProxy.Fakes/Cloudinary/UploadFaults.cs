@@ -12,6 +12,10 @@ internal sealed class UploadFaults
     private double _lostAnswerFraction;
     private Random? _lostAnswerDraw;
     private long _latencyTicks;
+    private int _held;
+
+    /// <summary>Upload requests waiting for <see cref="Release"/> right now; one whose client went away is no longer counted.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public TimeSpan Latency
     {
@@ -173,7 +177,15 @@ internal sealed class UploadFaults
 
         if (held is not null)
         {
-            await held.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await held.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
         }
 
         if (Latency is { Ticks: > 0 } latency)

@@ -78,18 +78,10 @@ public sealed class ReactivatedSessionsClusterTests
         Assert.Equal(new NotionLink(NotionLinkStatus.Disabled, null, null), NotionLink.Disabled);
     }
 
-    private static async Task<UploadSessionSnapshot> UntilLinkedAsync(IUploadSessionGrain session)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var snapshot = (await session.GetAsync())!;
-            if (snapshot.Status is SessionStatus.Linked or SessionStatus.Failed || patience.IsCancellationRequested)
-            {
-                return snapshot;
-            }
-
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
+    private static async Task<UploadSessionSnapshot> UntilLinkedAsync(IUploadSessionGrain session) =>
+        (await Eventually.UntilAsync(
+            $"session {session.GetPrimaryKeyString()} to be linked or failed",
+            session.GetAsync,
+            snapshot => snapshot?.Status is SessionStatus.Linked or SessionStatus.Failed,
+            TimeSpan.FromSeconds(60)))!;
 }

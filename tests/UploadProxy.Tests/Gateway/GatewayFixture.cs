@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using UploadProxy.Fakes;
 using UploadProxy.Tests.Support;
 
@@ -12,6 +14,9 @@ public sealed class CloudinaryGatewayFixture : IAsyncLifetime
     public GatewayFactory Factory { get; private set; } = null!;
     public UploadProxyClient Client { get; private set; } = null!;
 
+    /// <summary>What the gateway read of each request's body.</summary>
+    public RequestBodyMeter BodyMeter { get; } = new();
+
     public async Task InitializeAsync()
     {
         Cloudinary = await FakeCloudinaryServer.StartAsync();
@@ -19,7 +24,7 @@ public sealed class CloudinaryGatewayFixture : IAsyncLifetime
         settings["Gateway:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Cloudinary:ChunkedUploadThresholdBytes"] = (5 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Cloudinary:ChunkSizeBytes"] = (5 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Factory = new GatewayFactory(settings);
+        Factory = new GatewayFactory(settings, services: services => services.AddSingleton<IStartupFilter>(BodyMeter));
         Client = new UploadProxyClient(Factory.CreateClient());
     }
 

@@ -1,19 +1,30 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Gateway;
 
-/// <summary>The product with no configuration at all: documents kept under the data folder and served by the gateway.</summary>
+/// <summary>
+/// The product with no configuration at all: documents kept under the data folder and served by the gateway. The
+/// product's clock is a fake that moves only when a test moves it; Orleans' own timers keep real time.
+/// </summary>
 public sealed class LocalStorageFixture : IAsyncLifetime
 {
+    public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(10);
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public GatewayFactory Factory { get; private set; } = null!;
     public UploadProxyClient Client { get; private set; } = null!;
 
     public Task InitializeAsync()
     {
         var settings = TestSettings.Standalone(TestSettings.NewDataDirectory());
-        settings["Sessions:PendingLifetime"] = "00:00:03";
-        Factory = new GatewayFactory(settings);
+        settings["Sessions:PendingLifetime"] = PendingLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        Factory = new GatewayFactory(settings, services: services => services
+            .AddSingleton<TimeProvider>(Clock)
+            .UseTimeProviderForBackgroundAreas(TimeProvider.System));
         Client = new UploadProxyClient(Factory.CreateClient());
         return Task.CompletedTask;
     }
@@ -48,10 +59,14 @@ public sealed class LocalStorageTests(LocalStorageFixture gateway) : IClassFixtu
     public async Task A_session_left_without_its_document_expires_and_then_refuses_send_with_410()
     {
         var id = await Client.CreateIdAsync();
+        gateway.Clock.Advance(LocalStorageFixture.PendingLifetime - TimeSpan.FromSeconds(1));
+        var (_, stillPending) = await Client.InfoAsync(id);
+        gateway.Clock.Advance(TimeSpan.FromSeconds(2));
 
-        var expired = await Client.WaitForStatusAsync(id, s => s == "expired", TimeSpan.FromSeconds(15));
+        var expired = await Client.WaitForStatusAsync(id, s => s != "pending", TimeSpan.FromSeconds(30));
         var (response, _) = await Client.SendAsync(id, SamplePdf.Create(seed: 21));
 
+        Assert.Equal("pending", stillPending.GetProperty("status").GetString());
         Assert.Equal("expired", expired.GetProperty("status").GetString());
         Assert.Equal("session_expired", expired.GetProperty("error").GetProperty("code").GetString());
         await Problems.AssertAsync(response, HttpStatusCode.Gone, "session_expired");

@@ -137,6 +137,47 @@ public sealed class SendDocumentTests(CloudinaryGatewayFixture gateway) : IClass
         Assert.Equal("pending", info.GetProperty("status").GetString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Send_declaring_a_length_over_the_limit_is_refused_with_413_before_its_body_is_read(bool raw)
+    {
+        var id = await Client.CreateIdAsync();
+        var path = $"{UploadProxyClient.BasePath}/send/{id}";
+        // Past the limit and past the 64 KB it allows a multipart body for its other fields.
+        using var body = GeneratedPdfContent.Body(CloudinaryGatewayFixture.MaxDocumentBytes + (1024 * 1024), declareLength: true, raw);
+
+        var response = await Client.Http.PostAsync(path, body);
+
+        await Problems.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+        Assert.Equal(0, gateway.BodyMeter.BytesRead(path));
+        Assert.Empty(gateway.Factory.StagedFiles);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Send_of_a_body_of_unknown_length_over_the_limit_is_refused_with_413_reading_no_further_than_the_limit(bool raw)
+    {
+        var id = await Client.CreateIdAsync();
+        var path = $"{UploadProxyClient.BasePath}/send/{id}";
+        // Sent in chunks: without that, the in-process client would buffer the body to give it a length.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = GeneratedPdfContent.Body(CloudinaryGatewayFixture.MaxDocumentBytes + (4 * 1024 * 1024), declareLength: false, raw),
+        };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await Client.Http.SendAsync(request);
+
+        await Problems.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+        // The gateway reads 64 KB at a time, and a multipart part has its headers: the read stops within 128 KB past the limit.
+        Assert.InRange(gateway.BodyMeter.BytesRead(path), CloudinaryGatewayFixture.MaxDocumentBytes, CloudinaryGatewayFixture.MaxDocumentBytes + (128 * 1024));
+        Assert.Empty(gateway.Factory.StagedFiles);
+        var (_, info) = await Client.InfoAsync(id);
+        Assert.Equal("pending", info.GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Send_without_a_file_part_is_an_invalid_request()
     {

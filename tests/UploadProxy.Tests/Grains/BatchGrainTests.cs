@@ -1,5 +1,6 @@
 using UploadProxy.Grains;
 using UploadProxy.Grains.Batches;
+using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Grains;
 
@@ -44,19 +45,13 @@ public sealed class BatchGrainTests(UploadSessionClusterFixture fixture) : IClas
         UpdatedTime = updated,
     };
 
-    private static async Task<BatchSnapshot> WaitForAsync(IBatchGrain batch, int sessionCount)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (await batch.GetAsync() is { } snapshot
+    private static async Task<BatchSnapshot> WaitForAsync(IBatchGrain batch, int sessionCount) =>
+        (await Eventually.UntilAsync(
+            $"the batch to hold {sessionCount} sessions, half of them uploaded",
+            batch.GetAsync,
+            snapshot => snapshot is not null
                 && snapshot.Summary.Total == sessionCount
-                && snapshot.Summary.Counts[SessionStatus.Uploaded] == sessionCount / 2)
-            {
-                return snapshot;
-            }
-
-            await Task.Delay(100, patience.Token);
-        }
-    }
+                && snapshot.Summary.Counts[SessionStatus.Uploaded] == sessionCount / 2,
+            TimeSpan.FromSeconds(60),
+            snapshot => $"{snapshot?.Summary.Total} sessions"))!;
 }

@@ -56,17 +56,12 @@ public class UploadSessionClusterFixture : IAsyncLifetime
 
     private bool IsStaged(string stagingKey) => File.Exists(Path.Combine(_dataDirectory, "staging", stagingKey + ".pdf"));
 
-    /// <summary>Waits for staged bytes to go: at once normally, or at the next sweep after a silo died holding them.</summary>
-    public async Task<bool> IsStillStagedAsync(string stagingKey)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (IsStaged(stagingKey) && !patience.IsCancellationRequested)
-        {
-            await Task.Delay(200, CancellationToken.None);
-        }
-
-        return IsStaged(stagingKey);
-    }
+    /// <summary>
+    /// Waits for staged bytes to go: at once normally, or at the next sweep after a silo died holding them. Fails the
+    /// test if they are still there after 30 s.
+    /// </summary>
+    public Task AssertUnstagedAsync(string stagingKey) =>
+        Eventually.UntilAsync($"the staged bytes {stagingKey} to be deleted", () => !IsStaged(stagingKey), TimeSpan.FromSeconds(30));
 
     public virtual async Task DisposeAsync()
     {

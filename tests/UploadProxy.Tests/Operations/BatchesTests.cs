@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using UploadProxy.Tests.Gateway;
@@ -50,42 +51,61 @@ public sealed class BatchesTests(CloudinaryGatewayFixture gateway) : IClassFixtu
     public async Task The_event_stream_sends_one_event_per_change_and_resumes_after_the_last_event_id()
     {
         var batch = $"events-{Guid.NewGuid():N}";
-        var id = await Client.CreateIdAsync(new { filename = "live.pdf", batch_id = batch });
-        await Client.SendAsync(id, SamplePdf.Create(seed: 600));
-
-        var events = await ReadEventsAsync(batch, lastEventId: null, until: e => e.Data.Contains("\"status\":\"uploaded\"", StringComparison.Ordinal));
-        var statuses = events.Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("session").GetProperty("status").GetString()).ToList();
-
-        Assert.Equal("pending", statuses[0]);
-        Assert.Contains("uploading", statuses);
-        Assert.Equal("uploaded", statuses[^1]);
-        Assert.All(events, e => Assert.Equal("session", e.Type));
-        Assert.Equal(events.Select(e => long.Parse(e.Id, System.Globalization.CultureInfo.InvariantCulture)).Order(), events.Select(e => long.Parse(e.Id, System.Globalization.CultureInfo.InvariantCulture)));
-
+        var first = await Client.CreateIdAsync(new { filename = "live.pdf", batch_id = batch });
+        var (sent, _) = await Client.SendAsync(first, SamplePdf.Create(seed: 600));
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         var second = await Client.CreateIdAsync(new { filename = "second.pdf", batch_id = batch });
-        var resumed = await ReadEventsAsync(batch, lastEventId: events[^1].Id, until: _ => true);
 
-        Assert.Contains(second, resumed[0].Data);
-        Assert.True(long.Parse(resumed[0].Id, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(events[^1].Id, System.Globalization.CultureInfo.InvariantCulture));
+        // Every change is made before the stream is read, and the stream is read past the first session's last change
+        // up to the second session's first: a change reported or sent twice shows up as an event too many.
+        var events = await ReadEventsAsync(batch, lastEventId: null, until: SeenBoth(first, second));
+        var ids = events.Select(e => e.Id).ToList();
+
+        Assert.All(events, e => Assert.Equal("session", e.Type));
+        Assert.Equal(["pending", "uploading", "uploaded"], events.Where(e => SessionOf(e) == first).Select(StatusOf));
+        Assert.Equal(["pending"], events.Where(e => SessionOf(e) == second).Select(StatusOf));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(ids.Order(), ids);
+
+        // Resuming after the first session's last event gives exactly the events that followed it, once each.
+        var lastOfFirst = events.Last(e => SessionOf(e) == first);
+        var resumed = await ReadEventsAsync(batch, lastEventId: lastOfFirst.Id.ToString(CultureInfo.InvariantCulture), until: e => SessionOf(e) == second);
+
+        Assert.Equal(
+            events.Where(e => e.Id > lastOfFirst.Id).Select(e => (e.Id, SessionOf(e), StatusOf(e))),
+            resumed.Select(e => (e.Id, SessionOf(e), StatusOf(e))));
     }
 
-    private async Task<JsonElement> WaitForBatchAsync(string batch, Func<JsonElement, bool> done)
+    private static string SessionOf((long Id, string Type, string Data) e) =>
+        JsonDocument.Parse(e.Data).RootElement.GetProperty("session").GetProperty("id").GetString()!;
+
+    private static string StatusOf((long Id, string Type, string Data) e) =>
+        JsonDocument.Parse(e.Data).RootElement.GetProperty("session").GetProperty("status").GetString()!;
+
+    private static Func<(long Id, string Type, string Data), bool> SeenBoth(string first, string second)
     {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
+        var (firstDone, secondSeen) = (false, false);
+        return e =>
         {
-            var response = await Client.Http.GetAsync($"/api/batches/{batch}");
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            if ((response.IsSuccessStatusCode && done(body)) || patience.IsCancellationRequested)
-            {
-                return body;
-            }
-
-            await Task.Delay(100, CancellationToken.None);
-        }
+            firstDone |= SessionOf(e) == first && StatusOf(e) == "uploaded";
+            secondSeen |= SessionOf(e) == second;
+            return firstDone && secondSeen;
+        };
     }
 
-    private async Task<List<(string Id, string Type, string Data)>> ReadEventsAsync(string batch, string? lastEventId, Func<(string Id, string Type, string Data), bool> until)
+    private Task<JsonElement> WaitForBatchAsync(string batch, Func<JsonElement, bool> done) =>
+        Eventually.UntilAsync(
+            $"batch {batch} to reach the awaited counts",
+            async () =>
+            {
+                var response = await Client.Http.GetAsync($"/api/batches/{batch}");
+                return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : default;
+            },
+            body => body.ValueKind == JsonValueKind.Object && done(body),
+            TimeSpan.FromSeconds(60));
+
+    /// <summary>Reads the stream until <paramref name="until"/> holds for an event; fails the test if it never does.</summary>
+    private async Task<List<(long Id, string Type, string Data)>> ReadEventsAsync(string batch, string? lastEventId, Func<(long Id, string Type, string Data), bool> until)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/batches/{batch}/events");
         if (lastEventId is not null)
@@ -93,17 +113,35 @@ public sealed class BatchesTests(CloudinaryGatewayFixture gateway) : IClassFixtu
             request.Headers.Add("Last-Event-ID", lastEventId);
         }
 
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var response = await Client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, patience.Token);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(patience.Token));
-        var events = new List<(string Id, string Type, string Data)>();
-        string? id = null, type = null, data = null;
-        while (await reader.ReadLineAsync(patience.Token) is { } line)
+        var events = new List<(long Id, string Type, string Data)>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
         {
-            if (line.Length == 0 && data is not null)
+            return await ReadEventsAsync(request, events, until, patience.Token);
+        }
+        catch (OperationCanceledException) when (patience.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The event stream of {batch} did not send the awaited event within 60 s. Received: {string.Join(" | ", events)}");
+        }
+    }
+
+    private async Task<List<(long Id, string Type, string Data)>> ReadEventsAsync(
+        HttpRequestMessage request, List<(long Id, string Type, string Data)> events, Func<(long Id, string Type, string Data), bool> until, CancellationToken cancellationToken)
+    {
+        using var response = await Client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        string? id = null, type = null, data = null;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0 && data is not null && type == "keep-alive")
             {
-                var received = (id!, type ?? "message", data);
+                // Not a change: the stream saying it is alive while nothing happens.
+                (id, type, data) = (null, null, null);
+            }
+            else if (line.Length == 0 && data is not null)
+            {
+                var received = (long.Parse(id!, CultureInfo.InvariantCulture), type ?? "message", data);
                 events.Add(received);
                 if (until(received))
                 {
@@ -126,6 +164,6 @@ public sealed class BatchesTests(CloudinaryGatewayFixture gateway) : IClassFixtu
             }
         }
 
-        return events;
+        throw new InvalidOperationException($"The event stream ended before the awaited event. Received: {string.Join(" | ", events)}");
     }
 }

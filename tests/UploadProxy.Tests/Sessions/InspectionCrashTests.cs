@@ -76,7 +76,7 @@ public sealed class InspectionCrashTests(InspectionCrashFixture fixture) : IClas
         var row = Assert.Single(fixture.Notion.Pages, p => p.Text("Session ID") == id);
         Assert.Equal(linked.Notion.PageId, row.Id);
         Assert.Null(row.Text("Pages"));
-        Assert.False(await fixture.IsStillStagedAsync(StagingKeyOf(id)), "the staged bytes were not released");
+        await fixture.AssertUnstagedAsync(StagingKeyOf(id));
     }
 
     private static string StagingKeyOf(string id) => $"{id}-{SamplePdf.Sha256(SamplePdf.Create(seed: 900))}";

@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace UploadProxy.Tests.Support;
 
 /// <summary>The real gateway with its in-process silo, configured through the same settings a user gives.</summary>
-public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, CapturedLogs? logs = null) : WebApplicationFactory<Program>
+/// <param name="services">Test services added after the product's, e.g. an <see cref="RequestBodyMeter"/> or a fake clock.</param>
+public sealed class GatewayFactory(
+    IReadOnlyDictionary<string, string?> settings, CapturedLogs? logs = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public string DataDirectory => settings["Standalone:DataDirectory"]!;
 
@@ -23,7 +27,13 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
 
         if (logs is not null)
         {
-            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+            // Whatever levels the product and its configuration set, the captured logs get every category at Trace.
+            builder.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<CapturedLogs>(category: null, LogLevel.Trace));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 

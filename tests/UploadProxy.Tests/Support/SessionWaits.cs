@@ -1,27 +1,34 @@
+using System.Diagnostics;
 using UploadProxy.Grains;
 
 namespace UploadProxy.Tests.Support;
 
 public static class SessionWaits
 {
-    /// <summary>Waits the way the gateway does: short calls, retried while a lost silo's sessions move.</summary>
+    /// <summary>
+    /// Waits the way the gateway does: short calls, retried while a lost silo's sessions move. Fails the test if the
+    /// session is still uploading at the deadline.
+    /// </summary>
     public static async Task<UploadSessionSnapshot> UntilSettledAsync(IUploadSessionGrain session, TimeSpan patience)
     {
-        using var deadline = new CancellationTokenSource(patience);
-        while (true)
+        var clock = Stopwatch.StartNew();
+        UploadSessionSnapshot? last = null;
+        while (clock.Elapsed < patience)
         {
             try
             {
-                var snapshot = await session.WaitWhileUploadingAsync(TimeSpan.FromSeconds(5));
-                if (snapshot!.Status != SessionStatus.Uploading || deadline.IsCancellationRequested)
+                last = await session.WaitWhileUploadingAsync(TimeSpan.FromSeconds(5));
+                if (last!.Status != SessionStatus.Uploading)
                 {
-                    return snapshot;
+                    return last;
                 }
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException && !deadline.IsCancellationRequested)
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
             {
                 await Task.Delay(200);
             }
         }
+
+        throw new TimeoutException($"Session {session.GetPrimaryKeyString()} was still uploading after {patience.TotalSeconds:0} s: {last}");
     }
 }

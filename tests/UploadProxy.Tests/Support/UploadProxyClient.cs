@@ -67,36 +67,21 @@ public sealed class UploadProxyClient(HttpClient http)
         return (response, await ReadAsync(response));
     }
 
-    /// <summary>Polls info until the session leaves the given status or the time is up.</summary>
-    public async Task<JsonElement> WaitForStatusAsync(string id, Func<string, bool> done, TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            var (_, body) = await InfoAsync(id);
-            if (done(body.GetProperty("status").GetString()!) || cancellation.IsCancellationRequested)
-            {
-                return body;
-            }
+    /// <summary>Polls info until the session's status satisfies <paramref name="done"/>; fails the test at the deadline.</summary>
+    public Task<JsonElement> WaitForStatusAsync(string id, Func<string, bool> done, TimeSpan timeout) =>
+        Eventually.UntilAsync(
+            $"session {id} to reach the awaited status",
+            async () => (await InfoAsync(id)).Body,
+            body => body.ValueKind == JsonValueKind.Object && done(body.GetProperty("status").GetString()!),
+            timeout);
 
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
-
-    public async Task<JsonElement> WaitForNotionStatusAsync(string id, string notionStatus, TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            var (_, body) = await InfoAsync(id);
-            if (body.GetProperty("notion").GetProperty("status").GetString() == notionStatus || cancellation.IsCancellationRequested)
-            {
-                return body;
-            }
-
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
+    /// <summary>Polls info until the session's Notion link has <paramref name="notionStatus"/>; fails the test at the deadline.</summary>
+    public Task<JsonElement> WaitForNotionStatusAsync(string id, string notionStatus, TimeSpan timeout) =>
+        Eventually.UntilAsync(
+            $"session {id} to reach notion.status {notionStatus}",
+            async () => (await InfoAsync(id)).Body,
+            body => body.ValueKind == JsonValueKind.Object && body.GetProperty("notion").GetProperty("status").GetString() == notionStatus,
+            timeout);
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {
