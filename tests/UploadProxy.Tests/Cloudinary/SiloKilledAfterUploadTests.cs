@@ -21,12 +21,8 @@ public sealed class SiloKilledAfterUploadTests(UploadSessionClusterFixture fixtu
         {
             for (var i = 0; i < Sessions; i++)
             {
-                var id = SessionId.New();
-                var session = grains.GetGrain<IUploadSessionGrain>(id);
-                await session.CreateAsync(new CreateSessionCommand { FileName = $"silo-{i}.pdf" });
                 var pdf = SamplePdf.Create(seed: 500 + i);
-                Assert.Equal(SendOutcome.Accepted, (await session.SendAsync(await fixture.StageAsync(id, pdf))).Outcome);
-                sessions.Add((session, pdf));
+                sessions.Add((await grains.StartUploadAsync(fixture.Staging, $"silo-{i}.pdf", pdf), pdf));
             }
 
             using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))

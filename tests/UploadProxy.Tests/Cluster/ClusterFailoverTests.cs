@@ -17,13 +17,8 @@ public sealed class ClusterFailoverTests(PostgresClusterFixture fixture) : IClas
         {
             for (var i = 0; i < SessionCount; i++)
             {
-                var id = SessionId.New();
-                var session = grains.GetGrain<IUploadSessionGrain>(id);
-                await session.CreateAsync(new CreateSessionCommand { FileName = $"cluster-{i}.pdf" });
                 var pdf = SamplePdf.Create(seed: 1000 + i);
-                var accepted = await session.SendAsync(await fixture.StageAsync(id, pdf));
-                Assert.Equal(SendOutcome.Accepted, accepted.Outcome);
-                sessions.Add((session, pdf));
+                sessions.Add((await grains.StartUploadAsync(fixture.Staging, $"cluster-{i}.pdf", pdf), pdf));
             }
 
             var management = grains.GetGrain<IManagementGrain>(0);

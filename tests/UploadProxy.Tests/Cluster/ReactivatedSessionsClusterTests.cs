@@ -39,10 +39,8 @@ public sealed class ReactivatedSessionsClusterTests
         var rows = new Dictionary<string, string>();
         for (var i = 0; i < SessionCount; i++)
         {
-            var id = SessionId.New();
-            await grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand { FileName = $"reactivated-{i:D2}.pdf" });
-            await grains.GetGrain<IUploadSessionGrain>(id).SendAsync(await staging.StageAsync(id, SamplePdf.Create(seed: 200 + i)));
-            rows[id] = "";
+            var session = await grains.StartUploadAsync(staging, $"reactivated-{i:D2}.pdf", SamplePdf.Create(seed: 200 + i));
+            rows[session.GetPrimaryKeyString()] = "";
         }
 
         foreach (var id in rows.Keys.ToList())

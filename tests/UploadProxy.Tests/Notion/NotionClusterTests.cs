@@ -123,11 +123,7 @@ public sealed class NotionClusterTests(NotionClusterFixture fixture) : IClassFix
         var sessions = new List<IUploadSessionGrain>();
         for (var i = 0; i < count; i++)
         {
-            var id = SessionId.New();
-            var session = fixture.Cluster.Client.GetGrain<IUploadSessionGrain>(id);
-            await session.CreateAsync(new CreateSessionCommand { FileName = $"{name}-{i:D3}.pdf" });
-            await session.SendAsync(await fixture.StageAsync(id, SamplePdf.Create(seed: seed + i)));
-            sessions.Add(session);
+            sessions.Add(await fixture.Cluster.Client.StartUploadAsync(fixture.Staging, $"{name}-{i:D3}.pdf", SamplePdf.Create(seed: seed + i)));
         }
 
         return sessions;

@@ -58,10 +58,8 @@ public sealed class InspectionCrashTests(InspectionCrashFixture fixture) : IClas
     public async Task A_pdf_whose_inspection_kills_its_silo_is_not_read_again_and_is_linked_without_its_facts()
     {
         var grains = fixture.Cluster.Client;
-        var id = SessionId.New();
-        var session = grains.GetGrain<IUploadSessionGrain>(id);
-        await session.CreateAsync(new CreateSessionCommand { FileName = "hostile.pdf" });
-        await session.SendAsync(await fixture.StageAsync(id, SamplePdf.Create(seed: 900)));
+        var session = await grains.StartUploadAsync(fixture.Staging, "hostile.pdf", SamplePdf.Create(seed: 900));
+        var id = session.GetPrimaryKeyString();
 
         await fixture.Inspector.Entered.WaitAsync(TimeSpan.FromSeconds(60));
         var host = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(session);
