@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Cloudinary;
 using UploadProxy.Grains.Sessions;
+using UploadProxy.Integrations.Cloudinary;
 
 namespace UploadProxy.Bench.Micro;
 

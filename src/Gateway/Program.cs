@@ -1,7 +1,7 @@
 using UploadProxy.Gateway;
 using UploadProxy.Gateway.Notion;
 using UploadProxy.Gateway.Security;
-using UploadProxy.Grains.Hosting;
+using UploadProxy.Hosting;
 
 // Settings and static assets come from beside the binary; the data folder stays relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

@@ -1,4 +1,4 @@
-using UploadProxy.Grains.Hosting;
+using UploadProxy.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddUploadProxyEnvironment();

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.FileProviders;
-using UploadProxy.Grains.Storage;
+using UploadProxy.Integrations.Storage;
 
 namespace UploadProxy.Gateway.Documents;
 

@@ -9,7 +9,7 @@ using UploadProxy.Gateway.Documents;
 using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Security;
 using UploadProxy.Gateway.Sessions;
-using UploadProxy.Grains.Hosting;
+using UploadProxy.Hosting;
 
 namespace UploadProxy.Gateway;
 

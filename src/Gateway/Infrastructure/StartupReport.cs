@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using UploadProxy.Grains.Cloudinary;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Hosting;
+using UploadProxy.Integrations.Cloudinary;
+using UploadProxy.Integrations.Notion;
+using UploadProxy.Persistence;
 
 namespace UploadProxy.Gateway;
 

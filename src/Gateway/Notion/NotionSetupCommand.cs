@@ -1,4 +1,4 @@
-using UploadProxy.Grains.Notion;
+using UploadProxy.Integrations.Notion;
 
 namespace UploadProxy.Gateway.Notion;
 

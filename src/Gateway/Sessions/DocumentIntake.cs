@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Gateway.Sessions;
 

@@ -2,12 +2,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using UploadProxy.Grains;
-using UploadProxy.Grains.Notion;
-using UploadProxy.Grains.Sessions;
-using UploadProxy.Grains.Staging;
-
 using UploadProxy.Gateway.Security;
+using UploadProxy.Grains;
+using UploadProxy.Grains.Sessions;
+using UploadProxy.Integrations.Notion;
+
+using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Gateway.Sessions;
 

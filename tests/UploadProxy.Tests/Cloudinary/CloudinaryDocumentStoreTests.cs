@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Staging;
-using UploadProxy.Grains.Storage;
+using UploadProxy.Hosting;
+using UploadProxy.Integrations.Storage;
+using UploadProxy.Persistence.Staging;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Cloudinary;

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using UploadProxy.Fakes;
-using UploadProxy.Grains.Cloudinary;
+using UploadProxy.Integrations.Cloudinary;
 
 namespace UploadProxy.Tests.Cloudinary;
 

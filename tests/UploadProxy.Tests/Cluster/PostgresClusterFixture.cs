@@ -3,9 +3,9 @@ using Npgsql;
 using Orleans.TestingHost;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Hosting;
+using UploadProxy.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Persistence.Staging;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Cluster;

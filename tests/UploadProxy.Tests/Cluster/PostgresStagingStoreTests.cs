@@ -1,6 +1,6 @@
 using Npgsql;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Persistence.Staging;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Cluster;

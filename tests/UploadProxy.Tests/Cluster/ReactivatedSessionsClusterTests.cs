@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Hosting;
+using UploadProxy.Persistence.Staging;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Cluster;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Hosting;
+using UploadProxy.Persistence.Staging;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Grains;

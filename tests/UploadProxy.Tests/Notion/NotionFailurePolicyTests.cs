@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Timeout;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Grains.RateGate;
+using UploadProxy.Integrations.Notion;
 
 namespace UploadProxy.Tests.Notion;
 

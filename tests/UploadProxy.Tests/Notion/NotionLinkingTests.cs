@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Integrations.Notion;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Notion;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using UploadProxy.Fakes;
 using UploadProxy.Gateway.Notion;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Integrations.Notion;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Notion;

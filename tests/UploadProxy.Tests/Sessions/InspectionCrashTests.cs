@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using UploadProxy.Fakes;
 using UploadProxy.Grains;
-using UploadProxy.Grains.Documents;
+using UploadProxy.Integrations.Documents;
 using UploadProxy.Tests.Grains;
 using UploadProxy.Tests.Support;
 

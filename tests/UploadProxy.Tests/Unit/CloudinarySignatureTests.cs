@@ -1,4 +1,4 @@
-using UploadProxy.Grains.Cloudinary;
+using UploadProxy.Integrations.Cloudinary;
 
 namespace UploadProxy.Tests.Unit;
 

@@ -1,4 +1,4 @@
-using UploadProxy.Grains.Hosting;
+using UploadProxy.Hosting;
 
 namespace UploadProxy.Tests.Unit;
 

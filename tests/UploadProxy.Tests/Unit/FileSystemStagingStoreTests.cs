@@ -1,5 +1,5 @@
 using UploadProxy.Grains;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Persistence.Staging;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Unit;

@@ -1,5 +1,5 @@
 using Orleans.Storage;
-using UploadProxy.Grains.Persistence;
+using UploadProxy.Persistence.Sqlite;
 
 namespace UploadProxy.Tests.Unit;
 

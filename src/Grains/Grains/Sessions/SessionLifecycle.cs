@@ -1,5 +1,5 @@
-using UploadProxy.Grains.Documents;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Integrations.Documents;
+using UploadProxy.Integrations.Notion;
 
 namespace UploadProxy.Grains.Sessions;
 

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using UploadProxy.Grains.Cloudinary;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Grains.Diagnostics;
 using UploadProxy.Grains.Sessions.Steps;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Integrations.Cloudinary;
+using UploadProxy.Integrations.Notion;
+using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Grains.Sessions;
 

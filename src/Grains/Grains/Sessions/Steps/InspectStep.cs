@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using UploadProxy.Grains.Documents;
-using UploadProxy.Grains.Notion;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Integrations.Documents;
+using UploadProxy.Integrations.Notion;
+using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Grains.Sessions.Steps;
 

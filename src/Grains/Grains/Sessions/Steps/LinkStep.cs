@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Notion;
+using UploadProxy.Grains.Diagnostics;
+using UploadProxy.Integrations.Notion;
+using UploadProxy.Persistence;
 
 namespace UploadProxy.Grains.Sessions.Steps;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using UploadProxy.Grains.Hosting;
-using UploadProxy.Grains.Notion;
-using UploadProxy.Grains.Storage;
+using UploadProxy.Grains.Diagnostics;
+using UploadProxy.Integrations.Notion;
+using UploadProxy.Integrations.Storage;
 
 namespace UploadProxy.Grains.Sessions.Steps;
 

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UploadProxy.Grains;
+using UploadProxy.Grains.Sessions;
+using UploadProxy.Persistence.Staging;
+
+namespace UploadProxy.Hosting;
+
+/// <summary>
+/// Deletes staged bytes their session no longer needs: left by a crash after the session saved "stored" but before
+/// it deleted them, by a gateway that died between staging a document and handing it to the session, by a send whose
+/// grain call failed with an outcome the gateway could not know, or by a send cut off before its bytes were committed.
+/// </summary>
+public sealed partial class StagingSweeper(
+    IDocumentStagingStore staging,
+    IGrainFactory grains,
+    IOptions<SessionOptions> options,
+    TimeProvider timeProvider,
+    ILogger<StagingSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StagingSweepInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSweepFailed(ex);
+            }
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var swept = 0;
+        var cutoff = timeProvider.GetUtcNow() - options.Value.StagingOrphanAge;
+        await foreach (var key in staging.ListCommittedBeforeAsync(cutoff, cancellationToken))
+        {
+            if (!await grains.GetGrain<IUploadSessionGrain>(StagingKeys.SessionOf(key)).NeedsStagedDocumentAsync(key))
+            {
+                await staging.DeleteAsync(key, cancellationToken);
+                swept++;
+            }
+        }
+
+        if (swept > 0)
+        {
+            LogSwept(swept);
+        }
+
+        if (await staging.DeleteAbandonedWritesAsync(cutoff, cancellationToken) is > 0 and var abandoned)
+        {
+            LogAbandonedWritesDeleted(abandoned);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} partly staged document(s) whose send was cut off")]
+    private partial void LogAbandonedWritesDeleted(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} staged document(s) no session needed")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The staging sweep failed; it runs again at its next interval")]
+    private partial void LogSweepFailed(Exception exception);
+}
