@@ -1,5 +1,5 @@
 using UploadProxy.Grains;
-using UploadProxy.Grains.Staging;
+using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Tests.Support;
 
