@@ -9,14 +9,14 @@ internal static class SessionViews
         Status = state.Status,
         FileName = state.FileName,
         ContentType = state.ContentType,
-        ContentLength = state.Length ?? state.DeclaredLength,
+        ContentLength = state.ShownLength(),
         Sha256 = state.Sha256,
         BatchId = state.BatchId,
         Metadata = state.Metadata,
         Storage = state.Storage,
         Notion = state.Notion,
         Attempts = state.Attempts,
-        Error = state.Error ?? state.InspectionError,
+        Error = state.ShownError(),
         CreatedTime = state.CreatedTime,
         UpdatedTime = state.UpdatedTime,
         ExpiryTime = state.ExpiryTime,
@@ -29,11 +29,17 @@ internal static class SessionViews
         SessionId = id,
         Status = state.Status,
         FileName = state.FileName,
-        ContentLength = state.Length ?? state.DeclaredLength,
+        ContentLength = state.ShownLength(),
         Url = state.Storage?.SecureUrl,
         NotionStatus = state.Notion.Status,
         NotionPageUrl = state.Notion.PageUrl,
-        Error = (state.Error ?? state.InspectionError)?.Message,
+        Error = state.ShownError()?.Message,
         UpdatedTime = state.UpdatedTime,
     };
+
+    /// <summary>The length sent, or the one declared at create while nothing was sent.</summary>
+    private static long? ShownLength(this UploadSessionState state) => state.Length ?? state.DeclaredLength;
+
+    /// <summary>What is wrong now, or else why the Notion row lacks the PDF's facts.</summary>
+    private static SessionError? ShownError(this UploadSessionState state) => state.Error ?? state.InspectionError;
 }
