@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using UploadProxy.Fakes;
 using UploadProxy.Tests.Support;
 
@@ -21,14 +22,15 @@ internal sealed class CloudinaryGateway : IAsyncDisposable
     public UploadProxyClient Client { get; }
 
     /// <summary>Chunked uploads start above 5 MB, in 5 MB chunks, so that a test can send a chunked document quickly.</summary>
-    public static async Task<CloudinaryGateway> StartAsync(FakeCloudinaryOptions? account = null)
+    /// <param name="services">Test services added after the product's, e.g. a grain call filter that injects a fault.</param>
+    public static async Task<CloudinaryGateway> StartAsync(FakeCloudinaryOptions? account = null, Action<IServiceCollection>? services = null)
     {
         var cloudinary = await FakeCloudinaryServer.StartAsync(account);
         var settings = TestSettings.Standalone(TestSettings.NewDataDirectory()).WithCloudinary(cloudinary);
         settings["Cloudinary:SignatureAlgorithm"] = cloudinary.SignatureAlgorithm;
         settings["Cloudinary:ChunkedUploadThresholdBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
         settings["Cloudinary:ChunkSizeBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
-        return new CloudinaryGateway(cloudinary, new GatewayFactory(settings));
+        return new CloudinaryGateway(cloudinary, new GatewayFactory(settings, services: services));
     }
 
     public async ValueTask DisposeAsync()

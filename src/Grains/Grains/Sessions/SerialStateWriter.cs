@@ -23,9 +23,27 @@ internal sealed class SerialStateWriter<TState>(IPersistentState<TState> state, 
         return _pendingWrite;
     }
 
-    /// <summary>Completes at the next finished write, or when <paramref name="cancellationToken"/> fires (and throws then).</summary>
-    public Task NextWriteAsync(CancellationToken cancellationToken) =>
-        (_waiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(cancellationToken);
+    /// <summary>
+    /// Waits, at most <paramref name="maxWait"/>, while the saved state matches <paramref name="waitWhile"/> or a change
+    /// is not written yet (such as an accept still being saved by a concurrent call); <paramref name="beforeEachWait"/>
+    /// runs before each wait.
+    /// </summary>
+    public async Task WaitAsync(Func<TState, bool> waitWhile, TimeSpan maxWait, TimeProvider timeProvider, Action beforeEachWait)
+    {
+        using var timeout = new CancellationTokenSource(maxWait, timeProvider);
+        while ((waitWhile(Saved) || !ReferenceEquals(Saved, state.State)) && !timeout.IsCancellationRequested)
+        {
+            beforeEachWait();
+            try
+            {
+                await (_waiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 
     private async Task WriteAfterAsync(Task before)
     {

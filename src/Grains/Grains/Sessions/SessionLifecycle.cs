@@ -45,6 +45,15 @@ public static class SessionLifecycle
         _ => SessionStep.None,
     };
 
+    /// <summary>Why a send is answered without changing the session, or null when the session takes the document.</summary>
+    public static SendOutcome? SendRefusal(this UploadSessionState state, StagedDocument document) => state switch
+    {
+        { Sha256: { } accepted } => accepted == document.Sha256 ? SendOutcome.AlreadyAccepted : SendOutcome.Conflict,
+        { Status: SessionStatus.Expired } => SendOutcome.Expired,
+        { DeclaredLength: { } declared } when declared != document.Length => SendOutcome.LengthMismatch,
+        _ => null,
+    };
+
     /// <summary>A new session, waiting for its document until <paramref name="lifetime"/> has passed.</summary>
     public static UploadSessionState Created(CreateSessionCommand command, string publicIdPrefix, bool linksToNotion, DateTimeOffset now, TimeSpan lifetime) => new()
     {

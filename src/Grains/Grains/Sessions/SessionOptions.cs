@@ -23,6 +23,15 @@ public sealed class SessionOptions : IValidatableObject
     /// <summary>Only staged bytes older than this are swept, so a send between staging and its grain call is never disturbed.</summary>
     public TimeSpan StagingOrphanAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>The wait before the next attempt after <paramref name="failures"/> transient failures in a row: doubling, capped, jittered.</summary>
+    public TimeSpan RetryDelay(int failures)
+    {
+        var exponential = RetryBaseDelay * Math.Pow(2, Math.Min(failures - 1, 20));
+        var capped = exponential < RetryMaxDelay ? exponential : RetryMaxDelay;
+        // Jitter keeps many sessions that failed together from retrying together.
+        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PendingLifetime <= TimeSpan.Zero)

@@ -28,14 +28,12 @@ public sealed partial class UploadSessionGrain(
     TimeProvider timeProvider,
     ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IStepSession, IDisposable
 {
-    private const string RecoveryReminder = "resume-upload";
-
     private readonly SessionOptions _options = sessionOptions.Value;
     // Created on first use: most sessions sit idle, and an idle activation should cost as little as it can.
     private CancellationTokenSource? _deactivating;
     private SerialStateWriter<UploadSessionState>? _writer;
+    private SessionReminder? _reminder;
     private Task? _work;
-    private IGrainReminder? _recovery;
     private bool _accepting;
     private bool _attemptCounted;
     private bool _inspectionStartedHere;
@@ -55,6 +53,7 @@ public sealed partial class UploadSessionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writer = new SerialStateWriter<UploadSessionState>(session, ReportToBatch);
+        _reminder = new SessionReminder(this, _options.RecoveryInterval);
         // A session activated with work left was cut off (crash, lost silo, deactivation): resume at once.
         EnsureWorkRunning();
         return Task.CompletedTask;
@@ -82,9 +81,8 @@ public sealed partial class UploadSessionGrain(
 
         var now = timeProvider.GetUtcNow();
         Update(SessionLifecycle.Created(command, DocumentNames.NewPublicIdPrefix(now), notionOptions.Value.IsConfigured, now, _options.PendingLifetime));
-        // Due when the session expires, so that its batch sees it end without anyone asking. Registered before the
-        // write: a reminder without a session finds nothing and goes away.
-        await RegisterRecoveryAsync(dueTime: _options.PendingLifetime);
+        // Registered before the write: a reminder without a session finds nothing and goes away.
+        await _reminder!.RegisterAsync(dueTime: _options.PendingLifetime);
         await SaveAsync();
         return Snapshot();
     }
@@ -108,16 +106,10 @@ public sealed partial class UploadSessionGrain(
         }
 
         await ExpireIfDueAsync();
-        if (State.Sha256 is { } accepted)
+        if (State.SendRefusal(document) is { } refusal)
         {
-            var outcome = accepted == document.Sha256 ? SendOutcome.AlreadyAccepted : SendOutcome.Conflict;
-            return new SendResult(outcome, Snapshot(), outcome == SendOutcome.AlreadyAccepted && State.StagingKey == document.StagingKey);
-        }
-
-        if (State.Status == SessionStatus.Expired || (State.DeclaredLength is { } declared && declared != document.Length))
-        {
-            var refusal = State.Status == SessionStatus.Expired ? SendOutcome.Expired : SendOutcome.LengthMismatch;
-            return new SendResult(refusal, Snapshot(), StagedBytesInUse: false);
+            // Only the very bytes the session already holds stay staged; any other copy is the gateway's to delete.
+            return new SendResult(refusal, Snapshot(), refusal == SendOutcome.AlreadyAccepted && State.StagingKey == document.StagingKey);
         }
 
         // Claim the session before the first await, so that a concurrent send sees Sha256 already set.
@@ -129,7 +121,7 @@ public sealed partial class UploadSessionGrain(
         try
         {
             // Before the write: if this silo dies after it, the reminder finds the session uploading and resumes it.
-            await RegisterRecoveryAsync();
+            await _reminder!.RegisterAsync();
             await SaveAsync();
         }
         catch
@@ -156,21 +148,7 @@ public sealed partial class UploadSessionGrain(
             return null;
         }
 
-        using var timeout = new CancellationTokenSource(maxWait, timeProvider);
-        // Also waits out a change not written yet, such as an accept still being saved by a concurrent send.
-        while ((Saved.Status == SessionStatus.Uploading || !ReferenceEquals(Saved, State)) && !timeout.IsCancellationRequested)
-        {
-            EnsureWorkRunning();
-            try
-            {
-                await _writer!.NextWriteAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
+        await _writer!.WaitAsync(static saved => saved.Status == SessionStatus.Uploading, maxWait, timeProvider, EnsureWorkRunning);
         return Snapshot();
     }
 
@@ -185,7 +163,7 @@ public sealed partial class UploadSessionGrain(
 
         if (State is { Status: SessionStatus.Uploaded, Notion.Status: NotionLinkStatus.Failed })
         {
-            await RegisterRecoveryAsync();
+            await _reminder!.RegisterAsync();
             await TransitionAsync(State.LinkRetried());
             LogLinkRetried(Id);
             EnsureWorkRunning();
@@ -196,7 +174,7 @@ public sealed partial class UploadSessionGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != RecoveryReminder)
+        if (reminderName != SessionReminder.Name)
         {
             return;
         }
@@ -212,7 +190,7 @@ public sealed partial class UploadSessionGrain(
         }
         else
         {
-            await UnregisterRecoveryAsync();
+            await _reminder!.UnregisterAsync();
         }
     }
 
@@ -230,7 +208,7 @@ public sealed partial class UploadSessionGrain(
 
         if (next.NextStep() == SessionStep.None && next.Status != SessionStatus.Pending)
         {
-            await UnregisterRecoveryAsync();
+            await _reminder!.UnregisterAsync();
         }
     }
 
@@ -255,7 +233,7 @@ public sealed partial class UploadSessionGrain(
                     continue;
                 }
 
-                var delay = Backoff(++_failures);
+                var delay = _options.RetryDelay(++_failures);
                 LogBackingOff(Id, step, delay);
                 await Task.Delay(delay, timeProvider, Deactivating);
             }
@@ -275,46 +253,16 @@ public sealed partial class UploadSessionGrain(
 
     private async Task<StepOutcome> RunAsync(SessionStep step)
     {
-        switch (step)
+        // An attempt counted by the accept is counted once; the next attempt counts itself, whatever this one does.
+        var attemptCounted = _attemptCounted;
+        _attemptCounted = false;
+        return step switch
         {
-            case SessionStep.Store:
-                if (!_attemptCounted)
-                {
-                    await TransitionAsync(State.StoreAttempted());
-                }
-
-                // The next attempt counts itself, whatever this one does.
-                _attemptCounted = false;
-                return await steps.Store.RunAsync(this, Deactivating);
-            case SessionStep.Inspect:
-                return await steps.Inspect.RunAsync(this, _inspectionStartedHere, Deactivating);
-            case SessionStep.Link:
-                return await steps.Link.RunAsync(this, Deactivating);
-            default:
-                throw new InvalidOperationException($"No step runs for {step}.");
-        }
-    }
-
-    private async Task RegisterRecoveryAsync(TimeSpan? dueTime = null) =>
-        _recovery = await this.RegisterOrUpdateReminder(RecoveryReminder, dueTime ?? _options.RecoveryInterval, _options.RecoveryInterval);
-
-    private async Task UnregisterRecoveryAsync()
-    {
-        // The handle kept from the registration saves a read; should it fail, the next try reads the reminder afresh.
-        var known = _recovery;
-        _recovery = null;
-        if ((known ?? await this.GetReminder(RecoveryReminder)) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var exponential = _options.RetryBaseDelay * Math.Pow(2, Math.Min(failures - 1, 20));
-        var capped = exponential < _options.RetryMaxDelay ? exponential : _options.RetryMaxDelay;
-        // Jitter keeps many sessions that failed together from retrying together.
-        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
+            SessionStep.Store => await steps.Store.RunAsync(this, attemptCounted, Deactivating),
+            SessionStep.Inspect => await steps.Inspect.RunAsync(this, _inspectionStartedHere, Deactivating),
+            SessionStep.Link => await steps.Link.RunAsync(this, Deactivating),
+            _ => throw new InvalidOperationException($"No step runs for {step}."),
+        };
     }
 
     private async Task ExpireIfDueAsync()
@@ -348,6 +296,3 @@ public sealed partial class UploadSessionGrain(
 
     private UploadSessionSnapshot Snapshot() => Saved.ToSnapshot(Id);
 }
-
-/// <summary>The steps a session runs, as one dependency of the grain.</summary>
-public sealed record SessionSteps(StoreStep Store, InspectStep Inspect, LinkStep Link);

@@ -11,8 +11,14 @@ public sealed partial class StoreStep(IDocumentStore store, IOptions<NotionOptio
 {
     private readonly NotionOptions _notion = notionOptions.Value;
 
-    public async Task<StepOutcome> RunAsync(IStepSession session, CancellationToken cancellationToken)
+    /// <param name="attemptCounted">True when this attempt was already counted, in the write that accepted the document.</param>
+    public async Task<StepOutcome> RunAsync(IStepSession session, bool attemptCounted, CancellationToken cancellationToken)
     {
+        if (!attemptCounted)
+        {
+            await session.TransitionAsync(session.State.StoreAttempted());
+        }
+
         var state = session.State;
         var started = timeProvider.GetTimestamp();
         try
