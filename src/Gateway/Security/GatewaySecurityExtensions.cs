@@ -40,7 +40,7 @@ internal static partial class GatewaySecurityExtensions
         {
             limiter.AddPolicy(ApiRateLimit, context =>
             {
-                // Without keys (a loopback-only gateway) there is no caller to tell apart and nothing to limit.
+                // Without keys (loopback only, or an open network the operator chose) there is no caller to tell apart.
                 if (context.Items[ApiKeyMiddleware.KeyItem] is not string key)
                 {
                     return RateLimitPartition.GetNoLimiter("no-key");
