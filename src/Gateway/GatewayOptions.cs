@@ -24,4 +24,19 @@ public sealed class GatewayOptions
     /// <summary>How many requests above the rate a key may make at once.</summary>
     [Range(1, 100_000)]
     public int RequestBurst { get; set; } = 200;
+
+    /// <summary>Keys that may only read: GET and HEAD, so the batches, their event streams and /orleans. A write route answers them 403.</summary>
+    public List<string> ReadKeys { get; set; } = [];
+
+    /// <summary>
+    /// Lets a gateway with no key listen beyond loopback. Without it such a gateway refuses to start: an open network
+    /// without keys must be said, never reached by a forgotten variable.
+    /// </summary>
+    public bool AllowOpenNetworkWithoutKeys { get; set; }
+
+    /// <summary>
+    /// Host names served (<c>*.example.com</c> for subdomains; any port) when keys are configured or the open network is
+    /// allowed; empty serves any. Otherwise only loopback names are served, against DNS rebinding.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }

@@ -6,7 +6,12 @@ using UploadProxy.Hosting;
 // Settings and static assets come from beside the binary; the data folder stays relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddUploadProxyEnvironment();
-builder.ListenOnLoopbackWithoutKeys();
+if (builder.OpenNetworkWithoutKeys() is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 2;
+}
+
 builder.AddUploadProxyGateway();
 
 var app = builder.Build();

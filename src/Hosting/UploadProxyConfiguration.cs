@@ -21,6 +21,7 @@ public static class UploadProxyConfiguration
         ("UPLOADPROXY_DATA_DIR", "Standalone:DataDirectory"),
         ("UPLOADPROXY_MAX_DOCUMENT_BYTES", "Gateway:MaxDocumentBytes"),
         ("UPLOADPROXY_SEND_TIMEOUT", "Gateway:SendTimeout"),
+        ("UPLOADPROXY_ALLOW_OPEN_NETWORK", "Gateway:AllowOpenNetworkWithoutKeys"),
     ];
 
     /// <summary>Adds the original environment names; they win over appsettings and the .NET-style names.</summary>
@@ -38,14 +39,8 @@ public static class UploadProxyConfiguration
             values["Cloudinary:ApiSecret"] = url.ApiSecret;
         }
 
-        if (read("UPLOADPROXY_API_KEYS") is { Length: > 0 } apiKeys)
-        {
-            var keys = apiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            for (var i = 0; i < keys.Length; i++)
-            {
-                values[$"Gateway:ApiKeys:{i}"] = keys[i];
-            }
-        }
+        AddList(values, read("UPLOADPROXY_API_KEYS"), "Gateway:ApiKeys");
+        AddList(values, read("UPLOADPROXY_READ_KEYS"), "Gateway:ReadKeys");
 
         foreach (var (environment, key) in DirectNames)
         {
@@ -56,6 +51,21 @@ public static class UploadProxyConfiguration
         }
 
         return values;
+    }
+
+    /// <summary>A comma-separated environment value as the entries of a configuration list.</summary>
+    private static void AddList(Dictionary<string, string?> values, string? commaSeparated, string key)
+    {
+        if (commaSeparated is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var entries = commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            values[$"{key}:{i}"] = entries[i];
+        }
     }
 
     /// <summary>Parses <c>cloudinary://{api_key}:{api_secret}@{cloud_name}</c>.</summary>

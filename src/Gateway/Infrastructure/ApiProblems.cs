@@ -40,6 +40,12 @@ internal static class ApiProblems
     public static ProblemHttpResult ClusterUnavailable() => Problem(StatusCodes.Status503ServiceUnavailable, "cluster_unavailable",
         "No silo answered.", "The cluster is starting, stopping or unreachable; retry shortly.");
 
+    public static ProblemHttpResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "forbidden",
+        "This request is not allowed.", detail);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+        "The body's media type is not accepted here.", detail);
+
     private static ProblemHttpResult Problem(int status, string code, string title, string? detail, Dictionary<string, object?>? extra = null)
     {
         var extensions = extra ?? [];

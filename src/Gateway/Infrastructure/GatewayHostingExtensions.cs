@@ -53,11 +53,13 @@ internal static class GatewayHostingExtensions
     public static WebApplication UseUploadProxyGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseMiddleware<HostFilterMiddleware>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(OrleansDashboardPath),
             api => api.UseMiddleware<ApiKeyMiddleware>());
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<CrossSiteWriteMiddleware>());
         app.UseRateLimiter();
 
         app.MapOpenApi();

@@ -6,43 +6,52 @@ namespace UploadProxy.Gateway.Security;
 
 /// <summary>
 /// Checks <c>Authorization: Bearer</c> or <c>X-Api-Key</c> on /api routes against the configured keys, comparing
-/// SHA-256 digests in constant time so neither the keys' content nor their length leaks through timing.
+/// SHA-256 digests in constant time so neither the keys' content nor their length leaks through timing. A read key
+/// (<c>Gateway:ReadKeys</c>) passes GET and HEAD only; anything else it asks is refused with 403.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GatewayOptions> options)
 {
     public const string KeyItem = "UploadProxy.ApiKey";
 
-    private readonly byte[][] _keyDigests = [.. options.Value.ApiKeys.Where(k => k.Length > 0).Select(Digest)];
+    private readonly byte[][] _writeDigests = Digests(options.Value.ApiKeys);
+    private readonly byte[][] _readDigests = Digests(options.Value.ReadKeys);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_keyDigests.Length == 0)
+        if (_writeDigests.Length == 0 && _readDigests.Length == 0)
         {
             await next(context);
             return;
         }
 
-        var presented = Presented(context.Request);
-        var index = presented is null ? -1 : Match(Digest(presented));
-        if (index < 0)
+        var digest = Presented(context.Request) is { } presented ? Digest(presented) : null;
+        var write = digest is null ? -1 : Match(_writeDigests, digest);
+        var read = digest is null ? -1 : Match(_readDigests, digest);
+        if (write < 0 && read < 0)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await ApiProblems.Unauthorized().ExecuteAsync(context);
             return;
         }
 
-        // The rate limiter partitions by key; it gets the key's position, never the key.
-        context.Items[KeyItem] = $"key-{index}";
+        if (write < 0 && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            await ApiProblems.Forbidden("This key may only read (GET and HEAD); writing needs a key of UPLOADPROXY_API_KEYS.").ExecuteAsync(context);
+            return;
+        }
+
+        // The rate limiter partitions by key; it gets the key's kind and position, never the key.
+        context.Items[KeyItem] = write >= 0 ? $"key-{write}" : $"read-{read}";
         await next(context);
     }
 
-    private int Match(byte[] digest)
+    private static int Match(byte[][] digests, byte[] digest)
     {
         var found = -1;
-        for (var i = 0; i < _keyDigests.Length; i++)
+        for (var i = 0; i < digests.Length; i++)
         {
             // Every key is compared, so the time taken does not say which one matched.
-            if (CryptographicOperations.FixedTimeEquals(_keyDigests[i], digest))
+            if (CryptographicOperations.FixedTimeEquals(digests[i], digest))
             {
                 found = i;
             }
@@ -61,6 +70,8 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GatewayOpt
 
         return request.Headers["X-Api-Key"].ToString() is { Length: > 0 } key ? key : null;
     }
+
+    private static byte[][] Digests(IEnumerable<string> keys) => [.. keys.Where(k => k.Length > 0).Select(Digest)];
 
     private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

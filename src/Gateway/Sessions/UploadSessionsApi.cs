@@ -30,6 +30,7 @@ internal static partial class UploadSessionsApi
         var api = app.MapGroup(BasePath).WithTags("Upload sessions").RequireRateLimiting(GatewaySecurityExtensions.ApiRateLimit);
 
         api.MapPost("/create", CreateAsync)
+            .AddEndpointFilter<RequireJsonBody>()
             .WithName("CreateUploadSession")
             .WithSummary("Opens an upload session");
 

@@ -27,10 +27,50 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory)
+    public static Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var start = new ProcessStartInfo("dotnet", [GatewayAssembly(), "--urls", address.ToString()])
+        return StartAsync(environment, workingDirectory, address, ["--urls", address.ToString()]);
+    }
+
+    /// <summary>Starts the gateway with the arguments a user gives; <paramref name="address"/> is where it is reachable from here.</summary>
+    public static async Task<GatewayProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> environment, string workingDirectory, Uri address, IReadOnlyList<string> arguments)
+    {
+        var process = Process.Start(StartInfo(environment, workingDirectory, arguments)) ?? throw new InvalidOperationException("The gateway did not start.");
+        var gateway = new GatewayProcess(process, address);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await gateway.WaitUntilReadyAsync();
+        return gateway;
+    }
+
+    /// <summary>Runs a gateway that is expected to refuse to start: its exit code and all it wrote, or a timeout if it kept running.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        IReadOnlyDictionary<string, string?> environment, string workingDirectory, IReadOnlyList<string> arguments, TimeSpan patience)
+    {
+        using var process = Process.Start(StartInfo(environment, workingDirectory, arguments)) ?? throw new InvalidOperationException("The gateway did not start.");
+        using var cancel = new CancellationTokenSource(patience);
+        var output = process.StandardOutput.ReadToEndAsync(cancel.Token);
+        var error = process.StandardError.ReadToEndAsync(cancel.Token);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The gateway was still running after {patience}.");
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> environment, string workingDirectory, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [GatewayAssembly(), .. arguments])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -42,14 +82,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway did not start.");
-        var gateway = new GatewayProcess(process, address);
-        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await gateway.WaitUntilReadyAsync();
-        return gateway;
+        return start;
     }
 
     /// <summary>SIGKILL: no shutdown hook runs, exactly like a crash or a pulled plug.</summary>

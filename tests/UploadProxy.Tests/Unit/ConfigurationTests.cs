@@ -33,6 +33,24 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Write_keys_read_keys_and_the_open_network_switch_come_from_their_environment_names()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["UPLOADPROXY_API_KEYS"] = "w1, w2",
+            ["UPLOADPROXY_READ_KEYS"] = "r1",
+            ["UPLOADPROXY_ALLOW_OPEN_NETWORK"] = "true",
+        };
+
+        var values = UploadProxyConfiguration.ReadEnvironment(name => environment.GetValueOrDefault(name));
+
+        Assert.Equal("w2", values["Gateway:ApiKeys:1"]);
+        Assert.Equal("r1", values["Gateway:ReadKeys:0"]);
+        Assert.False(values.ContainsKey("Gateway:ReadKeys:1"));
+        Assert.Equal("true", values["Gateway:AllowOpenNetworkWithoutKeys"]);
+    }
+
+    [Fact]
     public void A_malformed_cloudinary_url_is_refused_without_echoing_the_secret()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
