@@ -90,7 +90,8 @@ internal static class BatchesApi
         await request.HttpContext.Response.Body.FlushAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var read = await batch.ReadChangesAsync(after, WaitSlice);
+            // A watcher that left ends its stream now, not when the grain's wait ends: that gives its slot back at once.
+            var read = await batch.ReadChangesAsync(after, WaitSlice).WaitAsync(cancellationToken);
             if (read is { Reset: false, Changes.Count: 0 })
             {
                 // Nothing changed during the wait: a keep-alive tells the watcher (and any proxy) the link is alive.
