@@ -25,6 +25,9 @@ public sealed class BatchGrain(
     private readonly Dictionary<string, int> _pageOf = [];
     // Session ids in the order they joined the batch: what a page's position counts in.
     private readonly List<string> _order = [];
+    // Sessions per status, kept as entries change: a summary is asked for at every page and every change a watcher
+    // reads, and counting a large batch each time would cost more than the rest of the call.
+    private readonly Dictionary<SessionStatus, int> _counts = Enum.GetValues<SessionStatus>().ToDictionary(s => s, _ => 0);
     // Places held for sessions being created and not yet reported, with when each is given up.
     private readonly Dictionary<string, DateTimeOffset> _reserved = [];
     private readonly List<GrainState<BatchPage>> _pages = [];
@@ -44,7 +47,7 @@ public sealed class BatchGrain(
             _pages.Add(stored);
             foreach (var entry in stored.State.Sessions.Values)
             {
-                _sessions[entry.SessionId] = entry;
+                Record(entry);
                 _pageOf[entry.SessionId] = page;
                 _order.Add(entry.SessionId);
             }
@@ -163,7 +166,7 @@ public sealed class BatchGrain(
     /// <summary>Records the entry in the page of its session, or in the last page when the session is new.</summary>
     private void Place(BatchSessionEntry entry)
     {
-        _sessions[entry.SessionId] = entry;
+        Record(entry);
         if (!_pageOf.TryGetValue(entry.SessionId, out var page))
         {
             if (_pages.Count == 0 || PageAt(_pages.Count - 1).Sessions.Count >= BatchPage.Capacity)
@@ -182,16 +185,20 @@ public sealed class BatchGrain(
         _dirty = true;
     }
 
-    private BatchSummary Summary()
+    /// <summary>Holds the entry as its session's latest, and moves its count to its status.</summary>
+    private void Record(BatchSessionEntry entry)
     {
-        var counts = Enum.GetValues<SessionStatus>().ToDictionary(s => s, _ => 0);
-        foreach (var session in _sessions.Values)
+        if (_sessions.TryGetValue(entry.SessionId, out var previous))
         {
-            counts[session.Status]++;
+            _counts[previous.Status]--;
         }
 
-        return new BatchSummary(this.GetPrimaryKeyString(), _sessions.Count, counts, batch.State.UpdatedTime);
+        _sessions[entry.SessionId] = entry;
+        _counts[entry.Status]++;
     }
+
+    private BatchSummary Summary() =>
+        new(this.GetPrimaryKeyString(), _sessions.Count, new Dictionary<SessionStatus, int>(_counts), batch.State.UpdatedTime);
 
     private async Task FlushAsync()
     {
