@@ -39,4 +39,16 @@ public sealed class GatewayOptions
     /// allowed; empty serves any. Otherwise only loopback names are served, against DNS rebinding.
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Batch event streams one API key may hold open at once (all keyless callers share one count): each holds a connection and a grain call.</summary>
+    [Range(1, 100_000)]
+    public int MaxEventStreamsPerKey { get; set; } = 8;
+
+    /// <summary>Batch event streams this gateway process holds open at once, whatever the key.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxEventStreams { get; set; } = 256;
+
+    /// <summary>Sessions one batch may hold; a create past it is refused, so no batch grows past what its grain answers quickly.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxSessionsPerBatch { get; set; } = 100_000;
 }

@@ -34,6 +34,20 @@ public sealed class StatusTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Status_reads_every_page_of_a_batch_larger_than_a_page()
+    {
+        var pdfs = _documents.AddPdfs(5);
+        await CliRunner.RunAsync(["upload", _documents.Root, "--gateway", _gateway.Address.ToString(), "--batch", "paged-run"]);
+        _gateway.BatchPageSize = 2;
+
+        var run = await CliRunner.RunAsync(["status", "paged-run", "--gateway", _gateway.Address.ToString()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("5 sessions", run.Output);
+        Assert.All(pdfs, pdf => Assert.Contains(Path.GetFileName(pdf), run.Output));
+    }
+
+    [Fact]
     public async Task Status_of_an_unknown_batch_says_so_and_exits_1()
     {
         var run = await CliRunner.RunAsync(["status", "never-uploaded", "--gateway", _gateway.Address.ToString()]);

@@ -31,6 +31,10 @@ internal sealed record BatchResource
     public int Total { get; init; }
     public Dictionary<string, int> Counts { get; init; } = [];
     public List<BatchSessionResource> Sessions { get; init; } = [];
+
+    /// <summary>Where the next page of sessions starts; null on the last page.</summary>
+    public string? NextCursor { get; init; }
+
     public DateTimeOffset? UpdatedTime { get; init; }
 }
 

@@ -15,7 +15,7 @@ internal sealed class StatusCommand(CliServices services) : AsyncCommand<StatusS
         BatchResource batch;
         try
         {
-            batch = await client.GetBatchAsync(settings.Batch, cancellationToken);
+            batch = await ReadWholeBatchAsync(client, settings.Batch, cancellationToken);
         }
         catch (GatewayException exception) when (exception.StatusCode == 404)
         {
@@ -30,6 +30,21 @@ internal sealed class StatusCommand(CliServices services) : AsyncCommand<StatusS
 
         Render(console, batch);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The first page's counts, with the sessions of every page: the gateway answers a batch a page at a time.</summary>
+    private static async Task<BatchResource> ReadWholeBatchAsync(GatewayClient client, string batchId, CancellationToken cancellationToken)
+    {
+        var first = await client.GetBatchAsync(batchId, cursor: null, cancellationToken);
+        var sessions = new List<BatchSessionResource>(first.Sessions);
+        for (var cursor = first.NextCursor; cursor is not null;)
+        {
+            var page = await client.GetBatchAsync(batchId, cursor, cancellationToken);
+            sessions.AddRange(page.Sessions);
+            cursor = page.NextCursor;
+        }
+
+        return first with { Sessions = sessions, NextCursor = null };
     }
 
     private static void Render(IAnsiConsole console, BatchResource batch)

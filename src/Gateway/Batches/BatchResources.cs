@@ -8,12 +8,13 @@ internal sealed record BatchResource(
     int Total,
     IReadOnlyDictionary<SessionStatus, int> Counts,
     IReadOnlyList<BatchSessionResource>? Sessions,
+    string? NextCursor,
     DateTimeOffset UpdatedTime)
 {
     public string Object { get; } = "batch";
 
-    public static BatchResource From(BatchSummary summary, IReadOnlyList<BatchSessionResource>? sessions = null) =>
-        new(summary.Id, summary.Total, summary.Counts, sessions, summary.UpdatedTime);
+    public static BatchResource From(BatchSummary summary, IReadOnlyList<BatchSessionResource>? sessions = null, string? nextCursor = null) =>
+        new(summary.Id, summary.Total, summary.Counts, sessions, nextCursor, summary.UpdatedTime);
 }
 
 internal sealed record BatchListResource(IReadOnlyList<BatchResource> Data)

@@ -1,9 +1,8 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
-using UploadProxy.Grains;
-
 using UploadProxy.Gateway.Security;
+using UploadProxy.Grains;
 
 namespace UploadProxy.Gateway.Batches;
 
@@ -12,6 +11,9 @@ internal static class BatchesApi
 {
     // One grain call waits at most this long for changes, well inside Orleans' response timeout.
     private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(10);
+
+    // No sessions: whether the batch exists, and its last change.
+    private static readonly BatchPageQuery SummaryOnly = new(0, 0, null);
 
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
     {
@@ -23,9 +25,9 @@ internal static class BatchesApi
 
         api.MapGet("/{id}", GetAsync)
             .WithName("GetBatch")
-            .WithSummary("A batch's counts per status and its sessions");
+            .WithSummary("A batch's counts per status and one page of its sessions, in the order they joined it");
 
-        api.MapGet("/{id}/events", Events)
+        api.MapGet("/{id}/events", EventsAsync)
             .WithName("BatchEvents")
             .WithSummary("Server-Sent Events, one per session change; resumable with Last-Event-ID");
 
@@ -38,19 +40,48 @@ internal static class BatchesApi
         return TypedResults.Ok(new BatchListResource([.. batches.Select(b => BatchResource.From(b))]));
     }
 
-    private static async Task<Results<Ok<BatchResource>, ProblemHttpResult>> GetAsync(string id, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<BatchResource>, ProblemHttpResult>> GetAsync(
+        string id, HttpRequest request, IGrainFactory grains, int? limit, string? cursor, string? status)
     {
-        if (await grains.GetGrain<IBatchGrain>(id).GetAsync() is not { } batch)
+        var (query, problem) = BatchPageParameters.Read(limit, cursor, status);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (await grains.GetGrain<IBatchGrain>(id).GetPageAsync(query!) is not { } page)
         {
             return ApiProblems.BatchNotFound();
         }
 
-        return TypedResults.Ok(BatchResource.From(batch.Summary, [.. batch.Sessions.Select(s => BatchSessionResource.From(s, request))]));
+        return TypedResults.Ok(BatchResource.From(
+            page.Summary, [.. page.Sessions.Select(s => BatchSessionResource.From(s, request))], BatchPageParameters.Cursor(page.NextPosition)));
     }
 
-    private static ServerSentEventsResult<BatchEventResource> Events(
-        string id, HttpRequest request, IGrainFactory grains, [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Last-Event-ID")] long? lastEventId) =>
-        TypedResults.ServerSentEvents(ChangesAsync(grains.GetGrain<IBatchGrain>(id), lastEventId ?? 0, request, request.HttpContext.RequestAborted));
+    private static async Task<Results<ServerSentEventsResult<BatchEventResource>, ProblemHttpResult>> EventsAsync(
+        string id,
+        HttpRequest request,
+        IGrainFactory grains,
+        EventStreamSlots slots,
+        [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Last-Event-ID")] long? lastEventId)
+    {
+        var context = request.HttpContext;
+        if (slots.TryTake(context.Items[ApiKeyMiddleware.KeyItem] as string) is not { } slot)
+        {
+            context.Response.Headers.RetryAfter = EventStreamSlots.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiProblems.TooManyEventStreams(EventStreamSlots.RetryAfterSeconds);
+        }
+
+        // Given back when the request ends, however it ends: the client gone, a fault, or the 404 below.
+        context.Response.RegisterForDispose(slot);
+        var batch = grains.GetGrain<IBatchGrain>(id);
+        if (await batch.GetPageAsync(SummaryOnly) is null)
+        {
+            return ApiProblems.BatchNotFound();
+        }
+
+        return TypedResults.ServerSentEvents(ChangesAsync(batch, lastEventId ?? 0, request, context.RequestAborted));
+    }
 
     private static async IAsyncEnumerable<SseItem<BatchEventResource>> ChangesAsync(
         IBatchGrain batch, long after, HttpRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -59,7 +90,8 @@ internal static class BatchesApi
         await request.HttpContext.Response.Body.FlushAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var read = await batch.ReadChangesAsync(after, WaitSlice);
+            // A watcher that left ends its stream now, not when the grain's wait ends: that gives its slot back at once.
+            var read = await batch.ReadChangesAsync(after, WaitSlice).WaitAsync(cancellationToken);
             if (read is { Reset: false, Changes.Count: 0 })
             {
                 // Nothing changed during the wait: a keep-alive tells the watcher (and any proxy) the link is alive.
@@ -70,7 +102,7 @@ internal static class BatchesApi
             if (read.Reset)
             {
                 // The changes asked for are gone: the client reloads the batch and follows from now on.
-                after = (await batch.GetAsync())?.Sequence ?? after;
+                after = (await batch.GetPageAsync(SummaryOnly))?.Sequence ?? after;
                 yield return new SseItem<BatchEventResource>(null!, "reset") { EventId = after.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 continue;
             }

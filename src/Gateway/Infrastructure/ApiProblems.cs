@@ -37,6 +37,12 @@ internal static class ApiProblems
     public static ProblemHttpResult RateLimited(int retryAfterSeconds) => Problem(StatusCodes.Status429TooManyRequests, "rate_limited",
         "Too many requests.", $"This key passed the gateway's rate limit; retry after {retryAfterSeconds} s.");
 
+    public static ProblemHttpResult TooManyEventStreams(int retryAfterSeconds) => Problem(StatusCodes.Status429TooManyRequests, "rate_limited",
+        "Too many event streams.", $"This key, or the gateway, holds as many event streams open as it may; close one or retry after {retryAfterSeconds} s.");
+
+    public static ProblemHttpResult BatchFull(int maxSessions) => Problem(StatusCodes.Status409Conflict, "batch_full",
+        "The batch is full.", $"A batch holds at most {maxSessions} sessions; start another batch_id.");
+
     public static ProblemHttpResult ClusterUnavailable() => Problem(StatusCodes.Status503ServiceUnavailable, "cluster_unavailable",
         "No silo answered.", "The cluster is starting, stopping or unreachable; retry shortly.");
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using UploadProxy.Gateway.Batches;
 using UploadProxy.Gateway.Security;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
@@ -80,6 +81,11 @@ internal static partial class UploadSessionsApi
         }
 
         var id = SessionId.New();
+        if (await BatchCapacity.ReserveAsync(grains, body.BatchId, id, gateway.Value) is { } full)
+        {
+            return full;
+        }
+
         var session = await grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand
         {
             FileName = body.Filename is { } fileName ? DocumentNames.LastSegment(fileName) : null,

@@ -10,12 +10,16 @@ const BATCH_LIST_REFRESH_MS = 10000;
 const STREAM_SILENCE_MS = 45000; // the server sends ": keep-alive" every 15 s: this much silence is a dead link
 const STREAM_RETRY_WHILE_POLLING_MS = 30000;
 const STREAM_FAILURES_BEFORE_POLLING = 2;
+// Sessions per page of GET /api/batches/{id}: 100 unless the page's address asks otherwise (?page_size=, 1 to 1000).
+const PAGE_SIZE = Math.min(1000, Math.max(1, Number.parseInt(new URLSearchParams(location.search).get('page_size'), 10) || 100));
+const MAX_PAGE_SIZE = 1000;
 
 const state = {
   apiKey: readStoredApiKey(),
   batches: [],
   batchId: null,
-  batch: null, // { id, total, counts, updatedTime, sessions: Map<id, session> }
+  batch: null, // { id, total, counts, updatedTime, sessions: Map<id, session> (the pages loaded), nextCursor }
+  loads: Promise.resolve(), // page loads, one after the other, so a reload never undoes a "show more"
   lastEventId: null,
   stream: null, // AbortController of the open event stream
   streamFailures: 0,
@@ -52,6 +56,37 @@ async function requestJson(path, options = {}) {
 }
 
 const batchPath = (id) => `/api/batches/${encodeURIComponent(id)}`;
+
+function pagePath(id, cursor, limit) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  return `${batchPath(id)}?${query}`;
+}
+
+// Runs page loads in turn: each sees the sessions the one before it left.
+function queueLoad(load) {
+  const run = state.loads.then(load, load);
+  state.loads = run.catch(() => {});
+  return run;
+}
+
+// The sessions loaded so far, again: as many as are shown (all of them once the last page was loaded), in pages of
+// up to 1000, with the batch's counts as they are now.
+async function reloadShownPages(id) {
+  const shown = state.batch && !state.batch.nextCursor ? Infinity : Math.max(PAGE_SIZE, state.batch?.sessions.size || 0);
+  let snapshot = null;
+  const sessions = [];
+  let cursor = null;
+  do {
+    const limit = Math.min(MAX_PAGE_SIZE, shown === Infinity ? MAX_PAGE_SIZE : shown - sessions.length);
+    const page = await requestJson(pagePath(id, cursor, limit));
+    snapshot ??= page;
+    sessions.push(...(page.sessions || []));
+    cursor = page.next_cursor;
+    Object.assign(snapshot, { total: page.total, counts: page.counts, updated_time: page.updated_time });
+  } while (cursor && sessions.length < shown);
+  return { ...snapshot, sessions, next_cursor: cursor };
+}
 const isAuthError = (error) => error.status === 401;
 
 // ---- Status line, connection indicator, API key --------------------------------------------------------------
@@ -140,7 +175,9 @@ function doneFromCounts(counts) {
 function batchProgress(batch) {
   const sessions = [...batch.sessions.values()];
   const total = Math.max(batch.total || 0, sessions.length);
-  const done = sessions.length ? sessions.filter(isSessionDone).length : doneFromCounts(batch.counts);
+  // Only with every session loaded can their Notion status count; with a page of them, the counts decide.
+  const allLoaded = !batch.nextCursor && sessions.length >= total;
+  const done = sessions.length && allLoaded ? sessions.filter(isSessionDone).length : doneFromCounts(batch.counts);
   return { done, total, percent: total ? Math.floor((done / total) * 100) : 0 };
 }
 
@@ -276,6 +313,8 @@ function renderBatch() {
   $('batch-progress-text').textContent = describeProgress(batch, done, total);
   renderCountChips(batch.counts);
   renderSessionRows(batch.sessions);
+  $('more-sessions').hidden = !batch.nextCursor;
+  $('sessions-shown').textContent = batch.nextCursor ? `Showing ${batch.sessions.size} of ${batch.total} sessions.` : '';
 }
 
 // Many events can arrive at once (a replay, a busy batch): draw once per frame.
@@ -298,6 +337,7 @@ function applySnapshot(batch) {
     counts: batch.counts || {},
     updatedTime: batch.updated_time,
     sessions: new Map((batch.sessions || []).map((session) => [session.id, session])),
+    nextCursor: batch.next_cursor || null,
   };
   updateBatchListEntry(batch.id, batch.total, batch.counts, batch.updated_time);
   scheduleRender();
@@ -306,7 +346,8 @@ function applySnapshot(batch) {
 function applySessionEvent(change) {
   if (!state.batch || !change?.session) return;
   state.syncBuffer?.push(change);
-  state.batch.sessions.set(change.session.id, change.session);
+  // A session not loaded yet shows up when its page does; a new one joins at the end, so it shows once the last page is.
+  if (state.batch.sessions.has(change.session.id) || !state.batch.nextCursor) state.batch.sessions.set(change.session.id, change.session);
   Object.assign(state.batch, { total: change.total, counts: change.counts || {}, updatedTime: new Date().toISOString() });
   updateBatchListEntry(state.batch.id, change.total, change.counts, state.batch.updatedTime);
   scheduleRender();
@@ -337,11 +378,16 @@ async function loadRecentBatches() {
   }
 }
 
-// Reloads the whole batch, then replays the events that arrived meanwhile, so nothing between the two is lost.
-async function resyncBatch(id) {
+// Reloads the pages shown, then replays the events that arrived meanwhile, so nothing between the two is lost.
+function resyncBatch(id) {
+  return queueLoad(() => resyncShownPages(id));
+}
+
+async function resyncShownPages(id) {
+  if (state.batchId !== id) return;
   state.syncBuffer = [];
   try {
-    const snapshot = await requestJson(batchPath(id));
+    const snapshot = await reloadShownPages(id);
     const missed = state.syncBuffer || [];
     state.syncBuffer = null;
     if (state.batchId !== id) return;
@@ -363,7 +409,7 @@ async function openBatch(id) {
   showStatus(`Opening batch ${id}…`);
   renderBatchList();
   try {
-    const snapshot = await requestJson(batchPath(id));
+    const snapshot = await queueLoad(() => requestJson(pagePath(id, null, PAGE_SIZE)));
     if (state.batchId !== id) return; // another batch was opened meanwhile
     applySnapshot(snapshot);
     showStatus(`Batch ${id}: ${snapshot.total} sessions.`);
@@ -387,6 +433,23 @@ function navigateToBatch(id) {
   const hash = `#/batches/${encodeURIComponent(id)}`;
   if (location.hash === hash) openBatch(id);
   else location.hash = hash; // the hashchange listener opens it
+}
+
+// The next page of sessions, below the ones shown.
+function loadMoreSessions() {
+  const id = state.batchId;
+  const button = $('more-sessions');
+  button.disabled = true;
+  return queueLoad(async () => {
+    const cursor = state.batch?.nextCursor;
+    if (!cursor || state.batchId !== id) return;
+    const page = await requestJson(pagePath(id, cursor, PAGE_SIZE));
+    if (state.batchId !== id || state.batch.nextCursor !== cursor) return; // reloaded or another batch meanwhile
+    for (const session of page.sessions || []) state.batch.sessions.set(session.id, session);
+    Object.assign(state.batch, { total: page.total, counts: page.counts || {}, nextCursor: page.next_cursor || null });
+    scheduleRender();
+  }).catch((error) => reportError(error, `Could not load more sessions of ${id}`))
+    .finally(() => { button.disabled = false; });
 }
 
 async function retrySession(sessionId, button) {
@@ -487,7 +550,7 @@ function startPolling(id, retryStreamLater) {
 
 async function pollBatch(id) {
   try {
-    const snapshot = await requestJson(batchPath(id));
+    const snapshot = await queueLoad(() => reloadShownPages(id));
     if (state.batchId !== id || !state.pollTimer) return; // the stream took over meanwhile
     applySnapshot(snapshot);
     setConnection('polling');
@@ -530,6 +593,7 @@ function start() {
     if (button) retrySession(button.dataset.retry, button);
   });
   $('refresh-batches').addEventListener('click', loadRecentBatches);
+  $('more-sessions').addEventListener('click', loadMoreSessions);
   window.addEventListener('hashchange', showBatchFromLocation);
   setConnection('idle');
   loadRecentBatches();

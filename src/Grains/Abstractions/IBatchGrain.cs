@@ -17,6 +17,19 @@ public interface IBatchGrain : IGrainWithStringKey
 
     /// <summary>Changes after <paramref name="afterSequence"/>; waits up to <paramref name="maxWait"/> for the first one.</summary>
     Task<BatchChanges> ReadChangesAsync(long afterSequence, TimeSpan maxWait);
+
+    /// <summary>
+    /// Holds a place for a session about to be created with this batch, so that the batch never counts more than
+    /// <paramref name="maxSessions"/>: false when it is full. The batch is the one owner of its count, and checks and
+    /// holds in one turn, so concurrent creates cannot pass the bound together.
+    /// </summary>
+    Task<bool> TryReserveAsync(string sessionId, int maxSessions);
+
+    /// <summary>
+    /// One page of the batch's sessions in the order they joined it, with its summary; null when no session ever
+    /// reported to it. Answered here so that a large batch is never shipped whole to the gateway.
+    /// </summary>
+    Task<BatchSessionsPage?> GetPageAsync(BatchPageQuery query);
 }
 
 /// <summary>The batches seen lately, for the dashboard's list.</summary>
@@ -54,6 +67,24 @@ public sealed record BatchSnapshot(
     [property: Id(0)] BatchSummary Summary,
     [property: Id(1)] IReadOnlyList<BatchSessionEntry> Sessions,
     [property: Id(2)] long Sequence);
+
+/// <param name="Position">Where the page starts in the batch's join order (what a cursor holds).</param>
+/// <param name="Limit">Sessions on the page at most; 0 answers the summary alone.</param>
+/// <param name="Status">Only sessions in this status; null for all.</param>
+[GenerateSerializer, Immutable]
+public sealed record BatchPageQuery(
+    [property: Id(0)] int Position,
+    [property: Id(1)] int Limit,
+    [property: Id(2)] SessionStatus? Status);
+
+/// <param name="NextPosition">Where the next page starts; null when no session in the asked status is left.</param>
+/// <param name="Sequence">The batch's last change, for a watcher that reloads it and follows on from there.</param>
+[GenerateSerializer, Immutable]
+public sealed record BatchSessionsPage(
+    [property: Id(0)] BatchSummary Summary,
+    [property: Id(1)] IReadOnlyList<BatchSessionEntry> Sessions,
+    [property: Id(2)] int? NextPosition,
+    [property: Id(3)] long Sequence);
 
 [GenerateSerializer, Immutable]
 public sealed record BatchChange([property: Id(0)] long Sequence, [property: Id(1)] BatchSessionEntry Session);

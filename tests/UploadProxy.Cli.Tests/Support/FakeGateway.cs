@@ -47,6 +47,9 @@ public sealed class FakeGateway : IAsyncDisposable
 
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>The most sessions a page of <c>GET /api/batches/{id}</c> holds, whatever <c>limit</c> asks (the contract allows fewer).</summary>
+    public int BatchPageSize { get; set; } = 1000;
+
     /// <summary>How many sends get <c>503 cluster_unavailable</c> (before reading the body) before they succeed.</summary>
     public int UnavailableSends { get; set; }
 
@@ -205,13 +208,16 @@ public sealed class FakeGateway : IAsyncDisposable
         }
     }
 
-    private IResult Batch(string batchId)
+    private IResult Batch(string batchId, int? limit, string? cursor)
     {
-        var sessions = _sessions.Values.Where(session => session.BatchId == batchId).ToList();
+        var sessions = _sessions.Values.Where(session => session.BatchId == batchId).OrderBy(session => session.Id, StringComparer.Ordinal).ToList();
         if (sessions.Count == 0)
         {
             return Problem(404, "batch_not_found", "No such batch.");
         }
+
+        var start = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
+        var size = Math.Min(limit ?? 100, BatchPageSize);
 
         return Results.Json(new
         {
@@ -219,7 +225,8 @@ public sealed class FakeGateway : IAsyncDisposable
             Id = batchId,
             Total = sessions.Count,
             Counts = sessions.GroupBy(session => session.Status).ToDictionary(group => group.Key, group => group.Count()),
-            Sessions = sessions.Select(session => new { session.Id, session.Status, session.Filename, session.Url, session.NotionPageUrl }),
+            Sessions = sessions.Skip(start).Take(size).Select(session => new { session.Id, session.Status, session.Filename, session.Url, session.NotionPageUrl }),
+            NextCursor = start + size < sessions.Count ? (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
             UpdatedTime = DateTimeOffset.UtcNow,
         });
     }

@@ -11,6 +11,8 @@ public sealed class DashboardTests
     private const string ApiKey = "dashboard-test-key";
     private const string BatchId = "dashboard-demo";
     private const int BatchSize = 5;
+    // Smaller than the batch, so the page must load it in three pages.
+    private const int PageSize = 2;
     private const string ChromiumPath = "/usr/bin/chromium";
     private const int ViewportWidth = 1280;
     private static readonly float PageTimeout = (float)TimeSpan.FromSeconds(60).TotalMilliseconds;
@@ -47,13 +49,25 @@ public sealed class DashboardTests
 
         try
         {
-            await page.GotoAsync(gateway.Address.ToString());
+            await page.GotoAsync(new Uri(gateway.Address, $"/?page_size={PageSize}").ToString());
             await page.Locator("#api-key").FillAsync(ApiKey);
             await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
             await page.Locator($"#batch-list [data-batch-id='{BatchId}']").ClickAsync();
 
             await Assertions.Expect(page.Locator("#batch-title")).ToHaveTextAsync(BatchId);
-            await Assertions.Expect(page.Locator("#session-rows tr")).ToHaveCountAsync(BatchSize);
+            var rows = page.Locator("#session-rows tr");
+            var more = page.GetByRole(AriaRole.Button, new() { Name = "Show more" });
+            await Assertions.Expect(rows).ToHaveCountAsync(PageSize);
+            await Assertions.Expect(page.Locator("#sessions-shown")).ToHaveTextAsync($"Showing {PageSize} of {BatchSize} sessions.");
+            for (var shown = PageSize; shown < BatchSize; shown += PageSize)
+            {
+                await more.ClickAsync();
+                await Assertions.Expect(rows).ToHaveCountAsync(Math.Min(shown + PageSize, BatchSize));
+            }
+
+            await Assertions.Expect(more).ToBeHiddenAsync();
+            var shownIds = await rows.EvaluateAllAsync<string[]>("rows => rows.map(row => row.dataset.sessionId)");
+            Assert.Equal(sessionIds, shownIds);
             await Assertions.Expect(page.Locator("#connection-label")).ToHaveTextAsync("live");
             Assert.NotEqual("100", await page.Locator("#batch-percent").TextContentAsync());
 

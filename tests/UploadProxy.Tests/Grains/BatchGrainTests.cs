@@ -24,6 +24,7 @@ public sealed class BatchGrainTests(UploadSessionClusterFixture fixture) : IClas
         }
 
         var before = await WaitForAsync(batch, sessionCount);
+        var joinedBefore = await ReadPagesAsync(batch);
         var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
         Assert.DoesNotContain(await management.GetSimpleGrainStatistics(), s => s.GrainType.Contains($".{nameof(BatchGrain)}", StringComparison.Ordinal) && s.ActivationCount > 0);
@@ -35,6 +36,23 @@ public sealed class BatchGrainTests(UploadSessionClusterFixture fixture) : IClas
         Assert.Equal(sessionCount / 2, after.Summary.Counts[SessionStatus.Uploaded]);
         Assert.Equal(sessionCount - (sessionCount / 2), after.Summary.Counts[SessionStatus.Pending]);
         Assert.Equal(before.Sessions.Select(s => (s.SessionId, s.Status)), after.Sessions.Select(s => (s.SessionId, s.Status)));
+
+        // The order sessions joined in, which cursors count in, is the same after the batch was read back from storage.
+        Assert.Equal(sessionCount, joinedBefore.Count);
+        Assert.Equal(joinedBefore, await ReadPagesAsync(batch));
+    }
+
+    private static async Task<List<string>> ReadPagesAsync(IBatchGrain batch)
+    {
+        var ids = new List<string>();
+        for (int? position = 0; position is { } start;)
+        {
+            var page = (await batch.GetPageAsync(new BatchPageQuery(start, 400, Status: null)))!;
+            ids.AddRange(page.Sessions.Select(s => s.SessionId));
+            position = page.NextPosition;
+        }
+
+        return ids;
     }
 
     private static BatchSessionEntry Entry(int i, SessionStatus status, DateTimeOffset updated) => new()

@@ -76,6 +76,105 @@ public sealed class BatchesTests(CloudinaryGatewayFixture gateway) : IClassFixtu
             resumed.Select(e => (e.Id, SessionOf(e), StatusOf(e))));
     }
 
+    [Fact]
+    public async Task A_large_batch_pages_through_every_session_once_in_the_order_they_were_created()
+    {
+        var batch = $"paged-{Guid.NewGuid():N}";
+        var created = new List<string>();
+        for (var i = 0; i < 250; i++)
+        {
+            created.Add(await Client.CreateIdAsync(new { filename = $"paged-{i:D3}.pdf", batch_id = batch }));
+        }
+
+        await WaitForBatchAsync(batch, b => b.GetProperty("total").GetInt32() == created.Count);
+        var pages = await ReadPagesAsync(batch, "limit=100");
+
+        Assert.Equal([100, 100, 50], pages.Select(p => p.GetProperty("sessions").GetArrayLength()));
+        Assert.Equal(created, pages.SelectMany(p => p.GetProperty("sessions").EnumerateArray()).Select(s => s.GetProperty("id").GetString()));
+        Assert.All(pages, p => Assert.Equal(250, p.GetProperty("total").GetInt32()));
+        Assert.All(pages, p => Assert.Equal(250, p.GetProperty("counts").GetProperty("pending").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, pages[^1].GetProperty("next_cursor").ValueKind);
+
+        // Without a limit, a page holds 100 sessions.
+        var first = await GetBatchAsync($"/api/batches/{batch}");
+        Assert.Equal(created.Take(100), first.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task A_status_filter_pages_through_the_sessions_in_that_status_while_the_counts_stay_whole()
+    {
+        var batch = $"filtered-{Guid.NewGuid():N}";
+        var uploaded = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = await Client.CreateIdAsync(new { filename = $"filtered-{i}.pdf", batch_id = batch });
+            if (i % 2 == 0)
+            {
+                await Client.SendAsync(id, SamplePdf.Create(seed: 700 + i));
+                uploaded.Add(id);
+            }
+        }
+
+        await WaitForBatchAsync(batch, b => b.GetProperty("total").GetInt32() == 5 && b.GetProperty("counts").GetProperty("uploaded").GetInt32() == 3);
+        var pages = await ReadPagesAsync(batch, "status=uploaded&limit=2");
+
+        Assert.Equal([2, 1], pages.Select(p => p.GetProperty("sessions").GetArrayLength()));
+        Assert.Equal(uploaded, pages.SelectMany(p => p.GetProperty("sessions").EnumerateArray()).Select(s => s.GetProperty("id").GetString()));
+        Assert.All(pages.SelectMany(p => p.GetProperty("sessions").EnumerateArray()), s => Assert.Equal("uploaded", s.GetProperty("status").GetString()));
+        Assert.All(pages, p => Assert.Equal(5, p.GetProperty("total").GetInt32()));
+        Assert.All(pages, p => Assert.Equal(2, p.GetProperty("counts").GetProperty("pending").GetInt32()));
+
+        var none = await GetBatchAsync($"/api/batches/{batch}?status=failed");
+        Assert.Equal(0, none.GetProperty("sessions").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("next_cursor").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("status=done")]
+    [InlineData("status=Pending")]
+    [InlineData("status=1")]
+    [InlineData("limit=0")]
+    [InlineData("limit=1001")]
+    [InlineData("limit=many")]
+    [InlineData("cursor=-5")]
+    [InlineData("cursor=abc")]
+    public async Task A_bad_page_query_is_an_invalid_request(string query)
+    {
+        var batch = $"queried-{Guid.NewGuid():N}";
+        await Client.CreateIdAsync(new { filename = "queried.pdf", batch_id = batch });
+        await WaitForBatchAsync(batch, b => b.GetProperty("total").GetInt32() == 1);
+
+        var response = await Client.Http.GetAsync($"/api/batches/{batch}?{query}");
+
+        await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    /// <summary>Follows <c>next_cursor</c> from the first page to the last; fails on a cursor that repeats.</summary>
+    private async Task<List<JsonElement>> ReadPagesAsync(string batch, string query)
+    {
+        var pages = new List<JsonElement>();
+        var seen = new HashSet<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await GetBatchAsync($"/api/batches/{batch}?{query}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            pages.Add(page);
+            cursor = page.GetProperty("next_cursor").GetString();
+            Assert.True(cursor is null || seen.Add(cursor), $"The cursor {cursor} came back twice.");
+        }
+        while (cursor is not null);
+
+        return pages;
+    }
+
+    private async Task<JsonElement> GetBatchAsync(string path)
+    {
+        var response = await Client.Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
     private static string SessionOf((long Id, string Type, string Data) e) =>
         JsonDocument.Parse(e.Data).RootElement.GetProperty("session").GetProperty("id").GetString()!;
 

@@ -18,9 +18,18 @@ public sealed class BatchGrain(
 {
     private const int KeptChanges = 10_000;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    // A create reports to its batch within one grain call; a place held longer belongs to a create that failed.
+    private static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, BatchSessionEntry> _sessions = [];
     private readonly Dictionary<string, int> _pageOf = [];
+    // Session ids in the order they joined the batch: what a page's position counts in.
+    private readonly List<string> _order = [];
+    // Sessions per status, kept as entries change: a summary is asked for at every page and every change a watcher
+    // reads, and counting a large batch each time would cost more than the rest of the call.
+    private readonly Dictionary<SessionStatus, int> _counts = Enum.GetValues<SessionStatus>().ToDictionary(s => s, _ => 0);
+    // Places held for sessions being created and not yet reported, with when each is given up.
+    private readonly Dictionary<string, DateTimeOffset> _reserved = [];
     private readonly List<GrainState<BatchPage>> _pages = [];
     private readonly HashSet<int> _changedPages = [];
     private readonly Queue<BatchChange> _changes = new();
@@ -38,8 +47,9 @@ public sealed class BatchGrain(
             _pages.Add(stored);
             foreach (var entry in stored.State.Sessions.Values)
             {
-                _sessions[entry.SessionId] = entry;
+                Record(entry);
                 _pageOf[entry.SessionId] = page;
+                _order.Add(entry.SessionId);
             }
         }
 
@@ -95,6 +105,59 @@ public sealed class BatchGrain(
         return new BatchChanges([.. _changes.Where(c => c.Sequence > afterSequence)], Summary(), Reset: false);
     }
 
+    public Task<bool> TryReserveAsync(string sessionId, int maxSessions)
+    {
+        // No await from the check to the hold: a reentrant grain still runs one turn at a time.
+        if (_sessions.ContainsKey(sessionId) || _reserved.ContainsKey(sessionId))
+        {
+            return Task.FromResult(true);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        foreach (var held in _reserved.Where(r => r.Value <= now).Select(r => r.Key).ToList())
+        {
+            _reserved.Remove(held);
+        }
+
+        if (_sessions.Count + _reserved.Count >= maxSessions)
+        {
+            return Task.FromResult(false);
+        }
+
+        _reserved[sessionId] = now + ReservationLifetime;
+        return Task.FromResult(true);
+    }
+
+    public Task<BatchSessionsPage?> GetPageAsync(BatchPageQuery query)
+    {
+        if (_sessions.Count == 0)
+        {
+            return Task.FromResult<BatchSessionsPage?>(null);
+        }
+
+        var sessions = new List<BatchSessionEntry>(Math.Min(query.Limit, _order.Count));
+        int? next = null;
+        for (var position = Math.Max(0, query.Position); position < _order.Count; position++)
+        {
+            var entry = _sessions[_order[position]];
+            if (query.Status is { } status && entry.Status != status)
+            {
+                continue;
+            }
+
+            if (sessions.Count == query.Limit)
+            {
+                // The next page starts at the first session it will show, so the last page is known to be the last.
+                next = position;
+                break;
+            }
+
+            sessions.Add(entry);
+        }
+
+        return Task.FromResult<BatchSessionsPage?>(new BatchSessionsPage(Summary(), sessions, next, batch.State.Sequence));
+    }
+
     private static string PageStateName(int page) => $"batch-page-{page}";
 
     // Every page is created with its state, and a page read from storage gets an empty one when it has none.
@@ -103,7 +166,7 @@ public sealed class BatchGrain(
     /// <summary>Records the entry in the page of its session, or in the last page when the session is new.</summary>
     private void Place(BatchSessionEntry entry)
     {
-        _sessions[entry.SessionId] = entry;
+        Record(entry);
         if (!_pageOf.TryGetValue(entry.SessionId, out var page))
         {
             if (_pages.Count == 0 || PageAt(_pages.Count - 1).Sessions.Count >= BatchPage.Capacity)
@@ -113,6 +176,8 @@ public sealed class BatchGrain(
 
             page = _pages.Count - 1;
             _pageOf[entry.SessionId] = page;
+            _order.Add(entry.SessionId);
+            _reserved.Remove(entry.SessionId);
         }
 
         PageAt(page).Sessions[entry.SessionId] = entry;
@@ -120,16 +185,20 @@ public sealed class BatchGrain(
         _dirty = true;
     }
 
-    private BatchSummary Summary()
+    /// <summary>Holds the entry as its session's latest, and moves its count to its status.</summary>
+    private void Record(BatchSessionEntry entry)
     {
-        var counts = Enum.GetValues<SessionStatus>().ToDictionary(s => s, _ => 0);
-        foreach (var session in _sessions.Values)
+        if (_sessions.TryGetValue(entry.SessionId, out var previous))
         {
-            counts[session.Status]++;
+            _counts[previous.Status]--;
         }
 
-        return new BatchSummary(this.GetPrimaryKeyString(), _sessions.Count, counts, batch.State.UpdatedTime);
+        _sessions[entry.SessionId] = entry;
+        _counts[entry.Status]++;
     }
+
+    private BatchSummary Summary() =>
+        new(this.GetPrimaryKeyString(), _sessions.Count, new Dictionary<SessionStatus, int>(_counts), batch.State.UpdatedTime);
 
     private async Task FlushAsync()
     {
