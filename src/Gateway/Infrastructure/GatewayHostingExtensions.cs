@@ -52,7 +52,9 @@ internal static class GatewayHostingExtensions
 
     public static WebApplication UseUploadProxyGateway(this WebApplication app)
     {
+        app.UseRetryAfterOnUnavailable();
         app.UseExceptionHandler();
+        app.UseApiStatusProblems();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWhen(
