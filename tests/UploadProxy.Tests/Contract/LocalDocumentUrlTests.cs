@@ -35,3 +35,22 @@ public sealed class LocalDocumentUrlTests(ContractGatewayFixture gateway)
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 }
+
+/// <summary>Without <c>Standalone:PublicBaseUrl</c>, local document URLs are on the first address the gateway was told to listen on.</summary>
+public sealed class DefaultPublicBaseUrlTests
+{
+    [Fact]
+    public async Task Without_a_public_base_url_the_document_url_is_on_the_first_listen_address()
+    {
+        var settings = TestSettings.Standalone(TestSettings.NewDataDirectory());
+        settings["urls"] = "http://+:5123;http://localhost:5124";
+        await using var factory = new GatewayFactory(settings);
+        var client = new UploadProxyClient(factory.CreateClient());
+        var id = await client.CreateIdAsync(new { filename = "default.pdf" });
+
+        var (_, session) = await client.SendAsync(id, SamplePdf.Create(seed: 81));
+
+        // Without API keys the wildcard becomes the loopback address the gateway really listens on.
+        Assert.StartsWith("http://127.0.0.1:5123/documents/dashboard-documents/", session.GetProperty("url").GetString(), StringComparison.Ordinal);
+    }
+}

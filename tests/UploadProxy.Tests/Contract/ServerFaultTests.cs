@@ -47,6 +47,27 @@ public sealed class ServerFaultTests(ContractGatewayFixture gateway) : IDisposab
         Assert.Empty(gateway.Factory.StagedFiles);
     }
 
+    public static TheoryData<string> ClusterFaults => ["timeout", "orleans", "cancelled"];
+
+    [Theory]
+    [MemberData(nameof(ClusterFaults))]
+    public async Task A_call_the_cluster_did_not_answer_in_time_is_503_cluster_unavailable_with_retry_after(string fault)
+    {
+        var id = await Client.CreateIdAsync();
+        gateway.Staging.WriteFault = fault switch
+        {
+            "timeout" => () => new TimeoutException("Response did not arrive on time"),
+            "orleans" => () => new SiloUnavailableException("The silo is gone"),
+            _ => () => new OperationCanceledException("A grain call's own timeout, not the client's"),
+        };
+
+        var (response, _) = await Client.SendAsync(id, SamplePdf.Create(seed: 73));
+
+        await Problems.AssertAsync(response, HttpStatusCode.ServiceUnavailable, "cluster_unavailable");
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Empty(gateway.Factory.StagedFiles);
+    }
+
     [Fact]
     public async Task An_unexpected_fault_is_500_internal_error_with_the_trace_id_and_no_detail_of_it()
     {
