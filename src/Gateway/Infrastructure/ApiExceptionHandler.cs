@@ -30,9 +30,9 @@ internal sealed partial class ApiExceptionHandler(IOptions<GatewayOptions> optio
         switch (result?.StatusCode)
         {
             case null:
-                var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
-                LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path, traceId);
-                result = ApiProblems.InternalError(traceId);
+                // The same id the problem's trace_id shows, so the answer leads to this line.
+                LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path, Activity.Current?.Id ?? httpContext.TraceIdentifier);
+                result = ApiProblems.InternalError();
                 break;
             case StatusCodes.Status503ServiceUnavailable:
                 LogClusterUnavailable(exception);

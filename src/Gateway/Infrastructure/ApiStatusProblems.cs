@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace UploadProxy.Gateway;
@@ -41,7 +40,7 @@ internal static class ApiStatusProblems
         {
             var context = statusContext.HttpContext;
             if (context.Request.Path.StartsWithSegments(ApiPath)
-                && ApiProblems.ForStatus(context.Response.StatusCode, Activity.Current?.Id ?? context.TraceIdentifier) is { } problem)
+                && ApiProblems.ForStatus(context.Response.StatusCode) is { } problem)
             {
                 await problem.ExecuteAsync(context);
             }

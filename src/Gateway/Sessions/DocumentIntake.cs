@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -10,6 +9,7 @@ using Microsoft.Net.Http.Headers;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Persistence.Staging;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
 
 namespace UploadProxy.Gateway.Sessions;
 

@@ -77,7 +77,7 @@ public sealed class ServerFaultTests(ContractGatewayFixture gateway) : IDisposab
         var (response, problem) = await Client.SendAsync(id, SamplePdf.Create(seed: 72));
 
         await Problems.AssertAsync(response, HttpStatusCode.InternalServerError, "internal_error");
-        var traceId = problem.GetProperty("traceId").GetString();
+        var traceId = problem.GetProperty("trace_id").GetString();
         Assert.False(string.IsNullOrEmpty(traceId));
         Assert.DoesNotContain("bug", problem.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(StagedPath, problem.ToString(), StringComparison.Ordinal);
