@@ -51,4 +51,16 @@ public sealed class GatewayOptions
     /// <summary>Sessions one batch may hold; a create past it is refused, so no batch grows past what its grain answers quickly.</summary>
     [Range(1, 10_000_000)]
     public int MaxSessionsPerBatch { get; set; } = 100_000;
+
+    /// <summary>Largest <c>create</c> body; it is read with this limit, never buffered past it (413 <c>request_too_large</c>).</summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxCreateBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Slowest body a <c>send</c> may keep after <see cref="MinSendRateGracePeriod"/>: a stalled client is cut off, its bytes deleted.</summary>
+    [Range(0, int.MaxValue)]
+    public int MinSendBytesPerSecond { get; set; } = 10 * 1024;
+
+    /// <summary>How long a <c>send</c> may stay under <see cref="MinSendBytesPerSecond"/> before it is cut off.</summary>
+    [Range(typeof(TimeSpan), "00:00:01.001", "01:00:00")]
+    public TimeSpan MinSendRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 }

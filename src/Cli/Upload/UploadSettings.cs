@@ -12,7 +12,7 @@ internal sealed partial class UploadSettings : GatewaySettings
     public string[] Paths { get; init; } = [];
 
     [CommandOption("-b|--batch <NAME>", isRequired: true)]
-    [Description("Batch id: 1 to 100 letters, digits, '.', '_' or '-'")]
+    [Description("Batch id: 1 to 128 letters, digits, '.', '_', ':' or '-'")]
     public string Batch { get; init; } = "";
 
     [CommandOption("-c|--concurrency <N>")]
@@ -39,7 +39,7 @@ internal sealed partial class UploadSettings : GatewaySettings
 
         if (!BatchIdFormat().IsMatch(Batch))
         {
-            return ValidationResult.Error($"--batch must be 1 to 100 letters, digits, '.', '_' or '-', not '{Batch}'.");
+            return ValidationResult.Error($"--batch must be 1 to 128 letters, digits, '.', '_', ':' or '-', not '{Batch}'.");
         }
 
         if (Concurrency is < 1 or > 64)
@@ -56,6 +56,6 @@ internal sealed partial class UploadSettings : GatewaySettings
         return missing is null ? ValidationResult.Success() : ValidationResult.Error($"No such file or folder: {missing}");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial Regex BatchIdFormat();
 }

@@ -52,6 +52,38 @@ internal static class ApiProblems
     public static ProblemHttpResult UnsupportedMediaType(string detail) => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
         "The body's media type is not accepted here.", detail);
 
+    public static ProblemHttpResult RequestTooLarge(long limit) => Problem(StatusCodes.Status413PayloadTooLarge, "request_too_large",
+        "The request body is too large.", $"A create body is limited to {limit} bytes.");
+
+    public static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "not_found", "No such route.", null);
+
+    public static ProblemHttpResult MethodNotAllowed() => Problem(StatusCodes.Status405MethodNotAllowed, "method_not_allowed",
+        "The method is not allowed on this route.", "The Allow header lists the methods this route takes.");
+
+    public static ProblemHttpResult IdempotencyKeyReused() => Problem(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
+        "The Idempotency-Key was used with another body.", "A key stands for one request for 24 h; send a new key for another body.");
+
+    /// <summary>A fault of the server's own: never the exception's text, only the trace id every problem carries, to find it in the logs.</summary>
+    public static ProblemHttpResult InternalError() => Problem(StatusCodes.Status500InternalServerError, "internal_error",
+        "The server failed.", "The fault is logged under this answer's trace_id.");
+
+    /// <summary>The gateway could not stage the bytes: its disk is full. Not the client's fault, and no path is shown.</summary>
+    public static ProblemHttpResult InsufficientStorage() => Problem(StatusCodes.Status507InsufficientStorage, "insufficient_storage",
+        "The gateway cannot store the document now.", "The gateway's staging space is full; retry later.");
+
+    /// <summary>The problem for an /api answer that has a status and no body of its own (routing, binding), if the table has a row.</summary>
+    public static ProblemHttpResult? ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => InvalidRequest("The request could not be read: a header, route or query value has the wrong shape."),
+        StatusCodes.Status404NotFound => NotFound(),
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed(),
+        StatusCodes.Status413PayloadTooLarge => Problem(status, "request_too_large", "The request body is too large.", null),
+        StatusCodes.Status415UnsupportedMediaType => Problem(status, "unsupported_media_type", "The content type is not supported.", null),
+        StatusCodes.Status500InternalServerError => InternalError(),
+        StatusCodes.Status503ServiceUnavailable => ClusterUnavailable(),
+        _ => null,
+    };
+
     private static ProblemHttpResult Problem(int status, string code, string title, string? detail, Dictionary<string, object?>? extra = null)
     {
         var extensions = extra ?? [];

@@ -20,6 +20,7 @@ internal static class GatewayHostingExtensions
 
     public static WebApplicationBuilder AddUploadProxyGateway(this WebApplicationBuilder builder)
     {
+        builder.DefaultPublicBaseUrlToListenAddress();
         var configuration = builder.Configuration;
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddUploadProxyServices(configuration);
@@ -53,8 +54,10 @@ internal static class GatewayHostingExtensions
 
     public static WebApplication UseUploadProxyGateway(this WebApplication app)
     {
+        app.UseRetryAfterOnUnavailable();
         app.UseExceptionHandler();
         app.UseMiddleware<HostFilterMiddleware>();
+        app.UseApiStatusProblems();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWhen(

@@ -1,12 +1,15 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Persistence.Staging;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
 
 namespace UploadProxy.Gateway.Sessions;
 
@@ -22,6 +25,9 @@ internal sealed class DocumentIntake(IDocumentStagingStore staging, IOptions<Gat
     private static ReadOnlySpan<byte> PdfMagic => "%PDF-"u8;
 
     private readonly long _maxBytes = options.Value.MaxDocumentBytes;
+    private readonly MinDataRate? _minDataRate = options.Value.MinSendBytesPerSecond > 0
+        ? new MinDataRate(options.Value.MinSendBytesPerSecond, options.Value.MinSendRateGracePeriod)
+        : null;
 
     public async Task<IntakeResult> ReadAsync(string sessionId, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -30,9 +36,16 @@ internal sealed class DocumentIntake(IDocumentStagingStore staging, IOptions<Gat
             return ApiProblems.DocumentTooLarge(_maxBytes);
         }
 
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = _maxBytes + MaxFormFieldBytes;
+        }
+
+        // A stalled client would hold a connection and a staging file open: after the grace period Kestrel cuts it
+        // off, the read below fails, and disposing the staging writer deletes the partial bytes.
+        if (_minDataRate is not null && request.HttpContext.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = _minDataRate;
         }
 
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
@@ -87,7 +100,7 @@ internal sealed class DocumentIntake(IDocumentStagingStore staging, IOptions<Gat
 
     private async Task<IntakeResult> StageAsync(string sessionId, Stream source, string? fileName, CancellationToken cancellationToken)
     {
-        await using var writer = await staging.BeginAsync(sessionId, cancellationToken);
+        await using var writer = await GuardedStagingWriter.BeginAsync(staging, sessionId, cancellationToken);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try

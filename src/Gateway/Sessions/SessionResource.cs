@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using UploadProxy.Grains;
+using UploadProxy.Persistence;
 
 namespace UploadProxy.Gateway.Sessions;
 
@@ -51,9 +53,15 @@ internal sealed record SessionResource
         };
     }
 
-    // Local storage reports a path the gateway serves; clients get it as an absolute URL like Cloudinary's.
+    /// <summary>
+    /// Local storage reports a path the gateway serves; clients get it as an absolute URL like Cloudinary's, on
+    /// <c>Standalone:PublicBaseUrl</c> as the Notion row does, never on the request's <c>Host</c>: a URL must not
+    /// change with whatever host name a client sends.
+    /// </summary>
     public static string Absolute(string url, HttpRequest request) =>
-        url.StartsWith('/') ? $"{request.Scheme}://{request.Host}{request.PathBase}{url}" : url;
+        url.StartsWith('/')
+            ? new Uri(new Uri(request.HttpContext.RequestServices.GetRequiredService<IOptions<StandaloneOptions>>().Value.PublicBaseUrl), url).AbsoluteUri
+            : url;
 }
 
 internal sealed record StorageResource(string Provider, string PublicId, string ResourceType, long Version, long Bytes, string SecureUrl);

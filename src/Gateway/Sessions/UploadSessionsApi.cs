@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -7,17 +8,16 @@ using UploadProxy.Gateway.Security;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Integrations.Notion;
-
 using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Gateway.Sessions;
 
 /// <summary>The original app's three routes: create a session, send its document, read it back.</summary>
-internal static partial class UploadSessionsApi
+internal static class UploadSessionsApi
 {
     public const string BasePath = "/api/notion/upload-proxy";
-    private const int MaxMetadataEntries = 20;
-    private const int MaxMetadataValueLength = 2000;
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+    private static readonly CreateSessionRequest Empty = new(null, null, null, null, null);
 
     // A grain call waits at most this long, well inside Orleans' 30 s response timeout.
     private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(10);
@@ -60,32 +60,53 @@ internal static partial class UploadSessionsApi
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
+        var idempotencyKey = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } keyHeader ? keyHeader.ToString() : null;
+        if (idempotencyKey is not null && CreateSessionValidation.IdempotencyKeyProblem(idempotencyKey) is { } keyProblem)
+        {
+            return ApiProblems.InvalidRequest(keyProblem);
+        }
+
+        if (await CreateSessionBody.ReadAsync(request, gateway.Value.MaxCreateBodyBytes, cancellationToken) is not { } raw)
+        {
+            return ApiProblems.RequestTooLarge(gateway.Value.MaxCreateBodyBytes);
+        }
+
         CreateSessionRequest body;
         try
         {
-            body = await ReadCreateBodyAsync(request, json.Value.SerializerOptions, cancellationToken);
+            body = raw.Length == 0 ? Empty : JsonSerializer.Deserialize<CreateSessionRequest>(raw, json.Value.SerializerOptions) ?? Empty;
         }
         catch (JsonException ex)
         {
             return ApiProblems.InvalidRequest($"The body is not valid JSON for create: {ex.Message}");
         }
 
-        if (Validate(body, gateway.Value) is { } problem)
+        if (CreateSessionValidation.Problem(body, gateway.Value, notion, notionOptions.Value) is { } problem)
         {
             return problem;
         }
 
-        if (body.Metadata is { Count: > 0 } metadata && MetadataProblem(metadata, notion, notionOptions.Value) is { } unfit)
+        var id = SessionId.New();
+        if (idempotencyKey is not null)
         {
-            return ApiProblems.InvalidRequest(unfit);
+            // Scoped to the caller's API key (one scope without keys), so one caller's keys never answer another's.
+            var scope = request.HttpContext.Items[ApiKeyMiddleware.KeyItem] as string ?? "keyless";
+            var claim = await grains.GetGrain<IIdempotencyGrain>(IdempotencyKeys.GrainKey(scope, idempotencyKey))
+                .ClaimAsync(Convert.ToHexStringLower(SHA256.HashData(raw)));
+            if (!claim.BodyMatches)
+            {
+                return ApiProblems.IdempotencyKeyReused();
+            }
+
+            id = claim.SessionId;
         }
 
-        var id = SessionId.New();
         if (await BatchCapacity.ReserveAsync(grains, body.BatchId, id, gateway.Value) is { } full)
         {
             return full;
         }
 
+        // A replayed key reaches a session created before: creating it again answers it as it stands.
         var session = await grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand
         {
             FileName = body.Filename is { } fileName ? DocumentNames.LastSegment(fileName) : null,
@@ -226,99 +247,4 @@ internal static partial class UploadSessionsApi
     private static bool PrefersAsync(HttpRequest request) =>
         request.Headers["Prefer"].Any(value => value is not null
             && value.Split(',').Any(p => p.Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase)));
-
-    private static async Task<CreateSessionRequest> ReadCreateBodyAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
-    {
-        var empty = new CreateSessionRequest(null, null, null, null, null);
-        if (request.ContentLength == 0)
-        {
-            return empty;
-        }
-
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        return buffer.Length == 0 ? empty : JsonSerializer.Deserialize<CreateSessionRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options) ?? empty;
-    }
-
-    private static ProblemHttpResult? Validate(CreateSessionRequest body, GatewayOptions gateway)
-    {
-        if (body.Filename is { } fileName && DocumentNames.Problem(fileName) is { } fileNameProblem)
-        {
-            return ApiProblems.InvalidRequest(fileNameProblem);
-        }
-
-        if (body.ContentType is { } contentType && !contentType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.InvalidRequest("content_type must be application/pdf: the proxy stores PDF documents.");
-        }
-
-        switch (body.ContentLength)
-        {
-            case <= 0:
-                return ApiProblems.InvalidRequest("content_length must be positive.");
-            case { } length when length > gateway.MaxDocumentBytes:
-                return ApiProblems.DocumentTooLarge(gateway.MaxDocumentBytes);
-        }
-
-        if (body.BatchId is { } batchId && !BatchIdFormat().IsMatch(batchId))
-        {
-            return ApiProblems.InvalidRequest("batch_id must be 1 to 100 letters, digits, '.', '_' or '-'.");
-        }
-
-        if (body.Metadata is { } metadata)
-        {
-            if (metadata.Count > MaxMetadataEntries)
-            {
-                return ApiProblems.InvalidRequest($"metadata holds at most {MaxMetadataEntries} entries.");
-            }
-
-            if (metadata.Any(entry => entry.Key.Length is 0 or > 100 || entry.Value is null))
-            {
-                return ApiProblems.InvalidRequest($"metadata keys are 1 to 100 characters and values are strings of at most {MaxMetadataValueLength}.");
-            }
-
-            if (metadata.FirstOrDefault(entry => entry.Value.Length > MaxMetadataValueLength) is { Key: { } longKey, Value: { } longValue })
-            {
-                return ApiProblems.InvalidRequest(
-                    $"metadata '{longKey}' has {longValue.Length} characters, over the {MaxMetadataValueLength} of a Notion text.");
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// A metadata value that cannot fill the Notion property its key names (a number that is not finite, a date that is
-    /// not ISO 8601, text over 2000 characters, …), checked against the database's schema as this process last read
-    /// it. Until the schema has been read (it is read at start, and asked for here), nothing is refused here: a value
-    /// that does not fit then ends linking <c>failed</c>, naming the key, when the row is built.
-    /// </summary>
-    private static string? MetadataProblem(Dictionary<string, string> metadata, NotionClient notion, NotionOptions options)
-    {
-        if (!options.IsConfigured)
-        {
-            return null;
-        }
-
-        if (notion.KnownDatabase is not { } database)
-        {
-            // Read it for the next create; this one is not held up by Notion.
-            notion.GetDatabaseAsync(CancellationToken.None).Ignore();
-            return null;
-        }
-
-        var own = NotionProperties.OwnProperties(options.Properties);
-        foreach (var (key, value) in metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
-        {
-            if (!own.Contains(key) && database.PropertyTypes.TryGetValue(key, out var type) && NotionProperties.MetadataProblem(key, value, type) is { } problem)
-            {
-                return problem;
-            }
-        }
-
-        return null;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
-    private static partial System.Text.RegularExpressions.Regex BatchIdFormat();
 }

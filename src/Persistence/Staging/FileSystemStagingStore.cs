@@ -116,10 +116,17 @@ public sealed class FileSystemStagingStore : IDocumentStagingStore
 
         public async ValueTask DisposeAsync()
         {
-            await stream.DisposeAsync();
-            if (!_committed)
+            try
             {
-                File.Delete(partialPath);
+                await stream.DisposeAsync();
+            }
+            finally
+            {
+                // Deleted even when the last flush fails (a full disk): partial bytes never stay behind.
+                if (!_committed)
+                {
+                    File.Delete(partialPath);
+                }
             }
         }
     }
