@@ -17,7 +17,8 @@ public sealed class LocalDocumentUrlTests(ContractGatewayFixture gateway)
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
 
         var urls = new List<string?>();
-        foreach (var host in new[] { "attacker.example", "localhost:8080", "127.0.0.1" })
+        // Hosts the keyless gateway serves (any other is refused by the host filter), each unlike the public base URL.
+        foreach (var host in new[] { "uploadproxy.localhost", "localhost:8080", "127.0.0.1", "[::1]:9999" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{UploadProxyClient.BasePath}/info/{id}");
             request.Headers.Host = host;
@@ -43,14 +44,13 @@ public sealed class DefaultPublicBaseUrlTests
     public async Task Without_a_public_base_url_the_document_url_is_on_the_first_listen_address()
     {
         var settings = TestSettings.Standalone(TestSettings.NewDataDirectory());
-        settings["urls"] = "http://+:5123;http://localhost:5124";
+        settings["urls"] = "http://127.0.0.1:5123;http://localhost:5124";
         await using var factory = new GatewayFactory(settings);
         var client = new UploadProxyClient(factory.CreateClient());
         var id = await client.CreateIdAsync(new { filename = "default.pdf" });
 
         var (_, session) = await client.SendAsync(id, SamplePdf.Create(seed: 81));
 
-        // Without API keys the wildcard becomes the loopback address the gateway really listens on.
         Assert.StartsWith("http://127.0.0.1:5123/documents/dashboard-documents/", session.GetProperty("url").GetString(), StringComparison.Ordinal);
     }
 }
