@@ -24,4 +24,11 @@ public sealed class GatewayOptions
     /// <summary>How many requests above the rate a key may make at once.</summary>
     [Range(1, 100_000)]
     public int RequestBurst { get; set; } = 200;
+
+    /// <summary>
+    /// How long a short grain call (create, info, retry, batch reads) may take before the caller gets 503: a call to a
+    /// silo that died unnoticed otherwise waits Orleans' 30 s response timeout. Long calls (send's accept) keep that one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -32,15 +32,16 @@ internal static class BatchesApi
         return app;
     }
 
-    private static async Task<Ok<BatchListResource>> ListAsync(IGrainFactory grains)
+    private static async Task<Ok<BatchListResource>> ListAsync(IGrainFactory grains, ShortGrainCalls calls)
     {
-        var batches = await grains.GetGrain<IBatchDirectoryGrain>(0).ListAsync();
+        var batches = await calls.RunAsync(grains.GetGrain<IBatchDirectoryGrain>(0).ListAsync());
         return TypedResults.Ok(new BatchListResource([.. batches.Select(b => BatchResource.From(b))]));
     }
 
-    private static async Task<Results<Ok<BatchResource>, ProblemHttpResult>> GetAsync(string id, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<BatchResource>, ProblemHttpResult>> GetAsync(
+        string id, HttpRequest request, IGrainFactory grains, ShortGrainCalls calls)
     {
-        if (await grains.GetGrain<IBatchGrain>(id).GetAsync() is not { } batch)
+        if (await calls.RunAsync(grains.GetGrain<IBatchGrain>(id).GetAsync()) is not { } batch)
         {
             return ApiProblems.BatchNotFound();
         }

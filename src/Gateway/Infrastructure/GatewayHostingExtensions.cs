@@ -41,6 +41,7 @@ internal static class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddScoped<DocumentIntake>();
+        builder.Services.AddSingleton<ShortGrainCalls>();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
         builder.Services.AddApiRateLimiting();
         builder.Services.AddUploadProxyTelemetry(
