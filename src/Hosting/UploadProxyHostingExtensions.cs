@@ -30,6 +30,9 @@ public static class UploadProxyHostingExtensions
     /// <summary>Orleans' failure detection settings (ProbeTimeout, NumMissedProbesLimit, …), which bound how fast a dead silo's sessions move.</summary>
     private const string MembershipSection = "Cluster:Membership";
 
+    /// <summary>Orleans' client settings of a gateway of a cluster (GatewayListRefreshPeriod, …).</summary>
+    private const string ClientSection = "Cluster:Client";
+
     public static ClusterHostingOptions GetClusterHostingOptions(this IConfiguration configuration) =>
         configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
 
@@ -126,6 +129,7 @@ public static class UploadProxyHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        silo.Services.Configure<ClusterMembershipOptions>(FailureDetectionDefaults.Apply);
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
         silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedAddress is not null);
         silo.UseAdoNetClustering(options =>
@@ -163,6 +167,8 @@ public static class UploadProxyHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        client.Services.Configure<GatewayOptions>(FailureDetectionDefaults.Apply);
+        client.Services.Configure<GatewayOptions>(configuration.GetSection(ClientSection));
         return client.UseAdoNetClustering(options =>
         {
             options.Invariant = AdoNetInvariant;
