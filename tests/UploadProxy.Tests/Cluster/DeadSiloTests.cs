@@ -18,7 +18,7 @@ public sealed class DeadSiloTests(ITestOutputHelper output)
     private const int Sessions = 16;
 
     // Gateway:GrainCallTimeout's default, plus the time to answer on a machine shared with other builds.
-    private static readonly TimeSpan LongestAnswer = TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan LongestAnswer = TimeSpan.FromSeconds(4) + TimeSpan.FromSeconds(1.5);
 
     // The product's failure detection declares a killed silo dead within about 20 s.
     private static readonly TimeSpan DetectionWindow = TimeSpan.FromSeconds(25);
