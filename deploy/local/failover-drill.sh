@@ -42,7 +42,7 @@ def disrupt():
     return f"sent {'SIGKILL' if drill == 'kill' else 'SIGTERM'} to silo-1"
 base = f"http://127.0.0.1:{port}/api/notion/upload-proxy"
 
-calls, calls_lock = [], threading.Lock()  # (kind, status, seconds, has Retry-After)
+calls, calls_lock = [], threading.Lock()  # (kind, status, seconds, has Retry-After, started)
 
 class Unavailable(Exception):
     def __init__(self, retry_after):
@@ -60,7 +60,7 @@ def call(kind, method, url, body=None, headers=None):
     except Exception:
         status, answer, retry_after = 0, None, None  # no answer at all (connection refused or reset)
     with calls_lock:
-        calls.append((kind, status, time.time() - started, retry_after is not None))
+        calls.append((kind, status, time.time() - started, retry_after is not None, started))
     if status == 503:
         raise Unavailable(retry_after)
     if status == 0 or status >= 400:
@@ -135,9 +135,12 @@ print(f"assets: {len(assets)} (one per public id), re-uploaded in place: {sum(1 
 print(f"batch accepted in {accepted - start:.1f} s; all settled {done - killed_at:.1f} s after the disruption ({done - accepted:.1f} s after the last accept)")
 longest = {}
 for kind in ("create", "info", "send"):
-    took = [seconds for k, _, seconds, _ in calls if k == kind]
-    longest[kind] = max(took, default=0.0)
-    print(f"{kind}: {len(took)} calls, longest {longest[kind]:.1f} s")
+    of_kind = [c for c in calls if c[0] == kind]
+    longest[kind] = max((c[2] for c in of_kind), default=0.0)
+    worst = lambda cs: f"{max((c[2] for c in cs), default=0.0):.1f} s"
+    print(f"{kind}: {len(of_kind)} calls, longest {longest[kind]:.1f} s (before the disruption {worst([c for c in of_kind if c[4] < killed_at])}, "
+          f"after it {worst([c for c in of_kind if c[4] >= killed_at])}; answered 503 {worst([c for c in of_kind if c[1] == 503])}); "
+          f"over 5 s: {sum(1 for c in of_kind if c[2] > 5)}")
 unavailable = [c for c in calls if c[1] == 503]
 without = sum(1 for c in unavailable if not c[3])
 print(f"503: {len(unavailable)} ({', '.join(f'{k} {sum(1 for c in unavailable if c[0] == k)}' for k in ('create', 'info', 'send'))}), "
