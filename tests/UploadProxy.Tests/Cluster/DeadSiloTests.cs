@@ -11,7 +11,8 @@ namespace UploadProxy.Tests.Cluster;
 
 /// <summary>
 /// A real cluster (two silo processes and a gateway process on PostgreSQL, the product's failure detection) in which
-/// one silo is killed with kill -9, as the HTTP clients see it.
+/// one silo dies, as the HTTP clients see it: killed with kill -9 (its connections refused at once), or frozen with
+/// SIGSTOP (its connections open and silent, so calls to it would wait for Orleans' 30 s response timeout).
 /// </summary>
 public sealed class DeadSiloTests(ITestOutputHelper output)
 {
@@ -24,7 +25,14 @@ public sealed class DeadSiloTests(ITestOutputHelper output)
     private static readonly TimeSpan DetectionWindow = TimeSpan.FromSeconds(25);
 
     [Fact]
-    public async Task While_the_cluster_notices_a_killed_silo_create_and_info_answer_within_seconds_then_every_session_resumes()
+    public Task While_the_cluster_notices_a_killed_silo_create_and_info_answer_within_seconds_then_every_session_resumes() =>
+        DisruptAsync(silo => silo.KillAsync());
+
+    [Fact]
+    public Task While_the_cluster_notices_a_frozen_silo_create_and_info_answer_within_seconds_then_every_session_resumes() =>
+        DisruptAsync(silo => silo.FreezeAsync());
+
+    private async Task DisruptAsync(Func<SiloProcess, Task> disrupt)
     {
         var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         await using var cloudinary = await FakeCloudinaryServer.StartAsync();
@@ -58,7 +66,7 @@ public sealed class DeadSiloTests(ITestOutputHelper output)
             ids.Add((id, pdf));
         }
 
-        await victim.KillAsync();
+        await disrupt(victim);
         cloudinary.Release();
 
         // Every call during the detection window answers quickly: done, or 503 with when to come back.

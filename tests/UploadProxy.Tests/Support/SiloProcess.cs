@@ -71,6 +71,16 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// SIGSTOP: the process keeps its sockets open but answers nothing, like a hung machine. Calls to it get no error,
+    /// only silence, until the cluster declares it dead.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        using var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await stop.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
