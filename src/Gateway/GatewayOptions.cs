@@ -63,4 +63,12 @@ public sealed class GatewayOptions
     /// <summary>How long a <c>send</c> may stay under <see cref="MinSendBytesPerSecond"/> before it is cut off.</summary>
     [Range(typeof(TimeSpan), "00:00:01.001", "01:00:00")]
     public TimeSpan MinSendRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a short grain call (create, info, retry, batch reads) may take before the caller gets 503: a call to a
+    /// silo that died unnoticed otherwise waits Orleans' 30 s response timeout. 4 s keeps a whole answer, HTTP included,
+    /// under 5 s. Long calls (send's accept) keep Orleans' timeout.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }

@@ -30,6 +30,13 @@ public static class UploadProxyHostingExtensions
     /// <summary>Orleans' failure detection settings (ProbeTimeout, NumMissedProbesLimit, …), which bound how fast a dead silo's sessions move.</summary>
     private const string MembershipSection = "Cluster:Membership";
 
+    /// <summary>Orleans' client settings of a gateway of a cluster (GatewayListRefreshPeriod, …).</summary>
+    private const string ClientSection = "Cluster:Client";
+
+    private const string ClusterWithoutCloudinary =
+        "Cluster:Clustering is AdoNet but Cloudinary is not configured: a cluster stores documents on Cloudinary (set CLOUDINARY_URL), " +
+        "because a document stored on one silo's local disk is not served by the gateways.";
+
     public static ClusterHostingOptions GetClusterHostingOptions(this IConfiguration configuration) =>
         configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
 
@@ -39,7 +46,10 @@ public static class UploadProxyHostingExtensions
         services.AddOptions<CloudinaryOptions>().Bind(configuration.GetSection(CloudinaryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StandaloneOptions>().Bind(configuration.GetSection(StandaloneOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ClusterHostingOptions>().Bind(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClusterHostingOptions>().Bind(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateDataAnnotations()
+            // Local storage would hand out URLs that only the silo which stored the document could serve.
+            .Validate<IOptions<CloudinaryOptions>>((cluster, cloudinary) => cluster.Clustering != ClusteringMode.AdoNet || cloudinary.Value.IsConfigured, ClusterWithoutCloudinary)
+            .ValidateOnStart();
         services.AddOptions<ReminderOptions>().Configure<IOptions<SessionOptions>>((reminders, sessions) =>
         {
             if (sessions.Value.RecoveryInterval < reminders.MinimumReminderPeriod)
@@ -126,6 +136,7 @@ public static class UploadProxyHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        silo.Services.Configure<ClusterMembershipOptions>(FailureDetectionDefaults.Apply);
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
         silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedAddress is not null);
         silo.UseAdoNetClustering(options =>
@@ -163,6 +174,8 @@ public static class UploadProxyHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        client.Services.Configure<GatewayOptions>(FailureDetectionDefaults.Apply);
+        client.Services.Configure<GatewayOptions>(configuration.GetSection(ClientSection));
         return client.UseAdoNetClustering(options =>
         {
             options.Invariant = AdoNetInvariant;

@@ -34,14 +34,14 @@ internal static class BatchesApi
         return app;
     }
 
-    private static async Task<Ok<BatchListResource>> ListAsync(IGrainFactory grains)
+    private static async Task<Ok<BatchListResource>> ListAsync(IGrainFactory grains, ShortGrainCalls calls)
     {
-        var batches = await grains.GetGrain<IBatchDirectoryGrain>(0).ListAsync();
+        var batches = await calls.RunAsync(grains.GetGrain<IBatchDirectoryGrain>(0).ListAsync());
         return TypedResults.Ok(new BatchListResource([.. batches.Select(b => BatchResource.From(b))]));
     }
 
     private static async Task<Results<Ok<BatchResource>, ProblemHttpResult>> GetAsync(
-        string id, HttpRequest request, IGrainFactory grains, int? limit, string? cursor, string? status)
+        string id, HttpRequest request, IGrainFactory grains, ShortGrainCalls calls, int? limit, string? cursor, string? status)
     {
         var (query, problem) = BatchPageParameters.Read(limit, cursor, status);
         if (problem is not null)
@@ -49,7 +49,7 @@ internal static class BatchesApi
             return problem;
         }
 
-        if (await grains.GetGrain<IBatchGrain>(id).GetPageAsync(query!) is not { } page)
+        if (await calls.RunAsync(grains.GetGrain<IBatchGrain>(id).GetPageAsync(query!)) is not { } page)
         {
             return ApiProblems.BatchNotFound();
         }
@@ -63,6 +63,7 @@ internal static class BatchesApi
         HttpRequest request,
         IGrainFactory grains,
         EventStreamSlots slots,
+        ShortGrainCalls calls,
         [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Last-Event-ID")] long? lastEventId)
     {
         var context = request.HttpContext;
@@ -75,7 +76,7 @@ internal static class BatchesApi
         // Given back when the request ends, however it ends: the client gone, a fault, or the 404 below.
         context.Response.RegisterForDispose(slot);
         var batch = grains.GetGrain<IBatchGrain>(id);
-        if (await batch.GetPageAsync(SummaryOnly) is null)
+        if (await calls.RunAsync(batch.GetPageAsync(SummaryOnly)) is null)
         {
             return ApiProblems.BatchNotFound();
         }

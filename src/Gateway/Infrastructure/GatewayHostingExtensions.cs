@@ -43,6 +43,7 @@ internal static class GatewayHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddScoped<DocumentIntake>();
         builder.Services.AddSingleton<EventStreamSlots>();
+        builder.Services.AddSingleton<ShortGrainCalls>();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
         builder.Services.AddApiRateLimiting();
         builder.Services.AddUploadProxyTelemetry(

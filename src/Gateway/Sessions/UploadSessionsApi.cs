@@ -58,6 +58,7 @@ internal static class UploadSessionsApi
         IOptions<NotionOptions> notionOptions,
         IOptions<GatewayOptions> gateway,
         IOptions<JsonOptions> json,
+        ShortGrainCalls calls,
         CancellationToken cancellationToken)
     {
         var idempotencyKey = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } keyHeader ? keyHeader.ToString() : null;
@@ -91,8 +92,8 @@ internal static class UploadSessionsApi
         {
             // Scoped to the caller's API key (one scope without keys), so one caller's keys never answer another's.
             var scope = request.HttpContext.Items[ApiKeyMiddleware.KeyItem] as string ?? "keyless";
-            var claim = await grains.GetGrain<IIdempotencyGrain>(IdempotencyKeys.GrainKey(scope, idempotencyKey))
-                .ClaimAsync(Convert.ToHexStringLower(SHA256.HashData(raw)));
+            var claim = await calls.RunAsync(grains.GetGrain<IIdempotencyGrain>(IdempotencyKeys.GrainKey(scope, idempotencyKey))
+                .ClaimAsync(Convert.ToHexStringLower(SHA256.HashData(raw))));
             if (!claim.BodyMatches)
             {
                 return ApiProblems.IdempotencyKeyReused();
@@ -107,14 +108,14 @@ internal static class UploadSessionsApi
         }
 
         // A replayed key reaches a session created before: creating it again answers it as it stands.
-        var session = await grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand
+        var session = await calls.RunAsync(grains.GetGrain<IUploadSessionGrain>(id).CreateAsync(new CreateSessionCommand
         {
             FileName = body.Filename is { } fileName ? DocumentNames.LastSegment(fileName) : null,
             ContentType = body.ContentType ?? "application/pdf",
             ContentLength = body.ContentLength,
             BatchId = body.BatchId,
             Metadata = body.Metadata ?? [],
-        });
+        }));
         return TypedResults.Created(InfoPath(id), SessionResource.From(session, request));
     }
 
@@ -125,6 +126,7 @@ internal static class UploadSessionsApi
         DocumentIntake intake,
         IDocumentStagingStore staging,
         IOptions<GatewayOptions> gateway,
+        ShortGrainCalls calls,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -135,7 +137,7 @@ internal static class UploadSessionsApi
 
         // Refuse before reading the body where the session alone decides.
         var grain = grains.GetGrain<IUploadSessionGrain>(id);
-        switch (await grain.GetAsync())
+        switch (await calls.RunAsync(grain.GetAsync()))
         {
             case null:
                 return ApiProblems.SessionNotFound();
@@ -151,7 +153,8 @@ internal static class UploadSessionsApi
 
         var document = intakeResult.Document!;
         // The session owns the staged bytes from here. A call that fails (timeout, lost silo) may have been carried out,
-        // so the bytes stay; the staging sweep deletes them later if the session never took them.
+        // so the bytes stay; the staging sweep deletes them later if the session never took them. This call stages and
+        // may wait for the session's previous work, so it keeps Orleans' own (long) response timeout.
         var result = await grain.SendAsync(document);
         if (!result.StagedBytesInUse)
         {
@@ -174,7 +177,7 @@ internal static class UploadSessionsApi
         var session = result.Session!;
         if (!PrefersAsync(request))
         {
-            session = await WaitWhileUploadingAsync(grain, session, gateway.Value.SendTimeout, timeProvider, cancellationToken);
+            session = await WaitWhileUploadingAsync(grain, session, gateway.Value.SendTimeout, calls, timeProvider, cancellationToken);
         }
         else
         {
@@ -190,9 +193,10 @@ internal static class UploadSessionsApi
         };
     }
 
-    private static async Task<Results<Ok<SessionResource>, ProblemHttpResult>> InfoAsync(string id, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<SessionResource>, ProblemHttpResult>> InfoAsync(
+        string id, HttpRequest request, IGrainFactory grains, ShortGrainCalls calls)
     {
-        if (!SessionId.IsValid(id) || await grains.GetGrain<IUploadSessionGrain>(id).GetAsync() is not { } session)
+        if (!SessionId.IsValid(id) || await calls.RunAsync(grains.GetGrain<IUploadSessionGrain>(id).GetAsync()) is not { } session)
         {
             return ApiProblems.SessionNotFound();
         }
@@ -200,10 +204,11 @@ internal static class UploadSessionsApi
         return TypedResults.Ok(SessionResource.From(session, request));
     }
 
-    private static async Task<Results<Accepted<SessionResource>, ProblemHttpResult>> RetryLinkAsync(string id, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Accepted<SessionResource>, ProblemHttpResult>> RetryLinkAsync(
+        string id, HttpRequest request, IGrainFactory grains, ShortGrainCalls calls)
     {
         var grain = grains.GetGrain<IUploadSessionGrain>(id);
-        if (!SessionId.IsValid(id) || await grain.GetAsync() is not { } current)
+        if (!SessionId.IsValid(id) || await calls.RunAsync(grain.GetAsync()) is not { } current)
         {
             return ApiProblems.SessionNotFound();
         }
@@ -213,13 +218,18 @@ internal static class UploadSessionsApi
             return ApiProblems.NothingToRetry(current.Notion.Status);
         }
 
-        var session = await grain.RetryLinkAsync();
+        var session = await calls.RunAsync(grain.RetryLinkAsync());
         return TypedResults.Accepted(InfoPath(id), SessionResource.From(session!, request));
     }
 
     /// <summary>Waits in short grain calls, so no call nears Orleans' response timeout and a lost silo only costs a retry.</summary>
     private static async Task<UploadSessionSnapshot> WaitWhileUploadingAsync(
-        IUploadSessionGrain grain, UploadSessionSnapshot session, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+        IUploadSessionGrain grain,
+        UploadSessionSnapshot session,
+        TimeSpan timeout,
+        ShortGrainCalls calls,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         var deadline = timeProvider.GetUtcNow() + timeout;
         while (session.Status == SessionStatus.Uploading && !cancellationToken.IsCancellationRequested)
@@ -232,11 +242,13 @@ internal static class UploadSessionsApi
 
             try
             {
-                session = await grain.WaitWhileUploadingAsync(remaining < WaitSlice ? remaining : WaitSlice) ?? session;
+                var slice = remaining < WaitSlice ? remaining : WaitSlice;
+                session = await calls.RunAsync(grain.WaitWhileUploadingAsync(slice), slice) ?? session;
             }
-            catch (OrleansException)
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
             {
-                // The silo holding the session went away; the next call activates it elsewhere.
+                // The silo holding the session went away (or died unnoticed and the call timed out); the next call
+                // activates it elsewhere once the cluster has declared that silo dead.
                 await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken);
             }
         }

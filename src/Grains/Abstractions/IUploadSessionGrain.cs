@@ -16,6 +16,8 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     Task<UploadSessionSnapshot?> WaitWhileUploadingAsync(TimeSpan maxWait);
 
     /// <summary>Whether the session still needs these staged bytes (it is uploading them).</summary>
+    /// <remarks>The staging sweep asks this of every old staged document; one on a dead silo must not hold it up for 30 s.</remarks>
+    [ResponseTimeout("00:00:05")]
     Task<bool> NeedsStagedDocumentAsync(string stagingKey);
 
     /// <summary>Runs Notion linking again after it failed for good (once the database is fixed); otherwise changes nothing.</summary>

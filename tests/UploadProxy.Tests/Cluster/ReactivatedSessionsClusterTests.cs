@@ -19,7 +19,10 @@ public sealed class ReactivatedSessionsClusterTests
         var server = await PostgresServer.SharedAsync();
         var connectionString = await server.CreateDatabaseAsync();
         await using var notion = await FakeNotionServer.StartAsync(new FakeNotionOptions { RequestsPerSecond = 20, Burst = 2 });
+        // A cluster stores on Cloudinary: it refuses to start with local storage.
+        await using var cloudinary = await FakeCloudinaryServer.StartAsync();
         var settings = TestSettings.Standalone(TestSettings.NewDataDirectory())
+            .WithCloudinary(cloudinary)
             .WithNotion(notion, notion.AddDatabase("DB-DOCUMENTS", NotionDatabases.Documents), "2022-06-28", requestsPerSecond: 15);
         settings["Cluster:Clustering"] = "AdoNet";
         settings["Cluster:ConnectionString"] = connectionString;

@@ -110,6 +110,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Until its output streams end, so the message it exited with is read.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"The gateway exited with {_process.ExitCode}:\n{Output}");
             }
 
