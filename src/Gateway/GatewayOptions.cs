@@ -24,4 +24,13 @@ public sealed class GatewayOptions
     /// <summary>How many requests above the rate a key may make at once.</summary>
     [Range(1, 100_000)]
     public int RequestBurst { get; set; } = 200;
+
+    // Resumable uploads (tus): issue 13.
+
+    /// <summary>Browser origins that may use /api/tus (CORS); none by default, so no page on another origin can.</summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>How long a tus PATCH holds its upload without news (renewed while its body comes): a gateway that dies mid-PATCH frees it after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan TusPatchLease { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -9,6 +9,7 @@ using UploadProxy.Gateway.Documents;
 using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Security;
 using UploadProxy.Gateway.Sessions;
+using UploadProxy.Gateway.Tus;
 using UploadProxy.Hosting;
 
 namespace UploadProxy.Gateway;
@@ -41,6 +42,8 @@ internal static class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddScoped<DocumentIntake>();
+        builder.Services.AddScoped<TusPatchWriter>();
+        builder.Services.AddTusCors(configuration);
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
         builder.Services.AddApiRateLimiting();
         builder.Services.AddUploadProxyTelemetry(
@@ -55,6 +58,7 @@ internal static class GatewayHostingExtensions
         app.UseExceptionHandler();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseTusProtocol();
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(OrleansDashboardPath),
             api => api.UseMiddleware<ApiKeyMiddleware>());
@@ -64,6 +68,7 @@ internal static class GatewayHostingExtensions
         app.MapScalarApiReference("/docs");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapUploadSessionsApi();
+        app.MapTusApi();
         app.MapBatchesApi();
         app.MapLocalDocuments();
         app.MapHealthApi();

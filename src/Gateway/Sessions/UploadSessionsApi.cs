@@ -233,7 +233,7 @@ internal static partial class UploadSessionsApi
         return buffer.Length == 0 ? empty : JsonSerializer.Deserialize<CreateSessionRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options) ?? empty;
     }
 
-    private static ProblemHttpResult? Validate(CreateSessionRequest body, GatewayOptions gateway)
+    internal static ProblemHttpResult? Validate(CreateSessionRequest body, GatewayOptions gateway)
     {
         if (body.Filename is { } fileName && DocumentNames.Problem(fileName) is { } fileNameProblem)
         {
@@ -286,7 +286,7 @@ internal static partial class UploadSessionsApi
     /// it. Until the schema has been read (it is read at start, and asked for here), nothing is refused here: a value
     /// that does not fit then ends linking <c>failed</c>, naming the key, when the row is built.
     /// </summary>
-    private static string? MetadataProblem(Dictionary<string, string> metadata, NotionClient notion, NotionOptions options)
+    internal static string? MetadataProblem(Dictionary<string, string> metadata, NotionClient notion, NotionOptions options)
     {
         if (!options.IsConfigured)
         {

@@ -42,6 +42,7 @@ public sealed class FileSystemUploadPartStore : IUploadPartStore
     private sealed class Writer(FileStream stream, long start) : IPartWriter
     {
         private bool _committed;
+        private bool _disposed;
 
         public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
@@ -61,6 +62,12 @@ public sealed class FileSystemUploadPartStore : IUploadPartStore
 
         public ValueTask DisposeAsync()
         {
+            if (_disposed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _disposed = true;
             if (!_committed)
             {
                 // Nothing of a refused PATCH is kept (a checksum mismatch, a body past Upload-Length, a cut connection).

@@ -105,7 +105,7 @@ public sealed partial class UploadSessionGrain
             return null;
         }
 
-        if (State.Status == SessionStatus.Pending && Hold.MayCommit(lease, 0))
+        if (State.Status == SessionStatus.Pending && Hold.MayCommit(lease, State.ReceivedBytes))
         {
             await TransitionAsync(State.DocumentRefused(error));
             Hold.Clear();
