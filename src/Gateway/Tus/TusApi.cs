@@ -25,6 +25,8 @@ internal static class TusApi
         tus.MapMethods("/{id}", [HttpMethods.Head], HeadAsync).WithName("TusHead").WithSummary("Answers how many bytes of the upload the server holds");
         tus.MapPatch("/{id}", PatchAsync).WithName("TusPatch").WithSummary("Appends bytes at the upload's offset").DisableAntiforgery();
         tus.MapDelete("/{id}", TerminateAsync).WithName("TusTerminate").WithSummary("Terminates an upload and deletes its bytes");
+        // Routing has matched a POST before X-HTTP-Method-Override rewrote the method; this sends it where it meant to go.
+        tus.MapPost("/{id}", OverriddenAsync).ExcludeFromDescription().DisableAntiforgery();
         return app;
     }
 
@@ -198,6 +200,23 @@ internal static class TusApi
 
         var outcome = await grains.GetGrain<IUploadSessionGrain>(id).TerminateAsync();
         return outcome.Outcome == PatchOutcome.Terminated ? TypedResults.NoContent() : Refused(outcome);
+    }
+
+    private static Task<IResult> OverriddenAsync(
+        string id, HttpRequest request, IGrainFactory grains, TusPatchWriter writer, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        if (HttpMethods.IsPatch(request.Method))
+        {
+            return PatchAsync(id, request, grains, writer, options, cancellationToken);
+        }
+
+        if (HttpMethods.IsDelete(request.Method))
+        {
+            return TerminateAsync(id, grains);
+        }
+
+        request.HttpContext.Response.Headers.Allow = "HEAD, PATCH, DELETE";
+        return Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed));
     }
 
     private static ProblemHttpResult Refused(PatchGrant grant) => grant.Outcome switch

@@ -123,6 +123,23 @@ public sealed class TusCoreTests(TusGatewayFixture gateway) : IClassFixture<TusG
     }
 
     [Fact]
+    public async Task A_post_with_X_HTTP_Method_Override_PATCH_is_a_patch()
+    {
+        var pdf = SamplePdf.Create(seed: 1306, minimumBytes: 8000);
+        var url = await Tus.CreateUrlAsync(pdf.Length);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(pdf[..2000]) };
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        request.Headers.Add("Upload-Offset", "0");
+        request.Headers.Add("X-HTTP-Method-Override", "PATCH");
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+
+        using var response = await Tus.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(2000, TusClient.Offset(await Tus.HeadAsync(url)));
+    }
+
+    [Fact]
     public async Task A_sent_session_says_protocol_send_and_its_received_bytes()
     {
         var id = await gateway.Sessions.CreateIdAsync();
