@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README "Test it"; CI's .ci/run runs exactly this). From any folder, on a fresh machine:
 #   - installs Debian's chromium for the dashboard's browser test when it is missing (apt-get, as root or with sudo);
+#   - installs the real tus-js-client for the tus end-to-end test (npm ci in tests/tus-client) when it is missing;
 #   - starts a throwaway PostgreSQL 15 for the cluster tests (unless UPLOADPROXY_TEST_POSTGRES names one), in a temp
 #     folder, as the non-root postgres user, and stops it and deletes the folder on exit;
 #   - runs `dotnet test Orleans.sln -c Release`, and ends with one line `tests: N passed, N failed`.
@@ -38,6 +39,14 @@ command -v dotnet >/dev/null 2>&1 || missing "needs the .NET 10 SDK: install it 
 if [ ! -x "$chromium" ]; then
   apt_install chromium && [ -x "$chromium" ] ||
     missing "the dashboard test needs Debian's chromium at $chromium: run 'apt-get install -y chromium' as root, then run again"
+fi
+
+# tus-js-client for the tus end-to-end test, from tests/tus-client's package-lock.json.
+if [ ! -d tests/tus-client/node_modules/tus-js-client ]; then
+  command -v npm >/dev/null 2>&1 ||
+    missing "the tus end-to-end test needs Node.js 20 and npm: run 'apt-get install -y nodejs npm' as root, then run again"
+  (cd tests/tus-client && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+    missing "npm ci in tests/tus-client failed: run it there to see why"
 fi
 
 # PostgreSQL 15 for the cluster tests, unless one is given.

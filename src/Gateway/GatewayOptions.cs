@@ -71,4 +71,13 @@ public sealed class GatewayOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    // Resumable uploads (tus): issue 13.
+
+    /// <summary>Browser origins that may use /api/tus (CORS); none by default, so no page on another origin can.</summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>How long a tus PATCH holds its upload without news (renewed while its body comes): a gateway that dies mid-PATCH frees it after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan TusPatchLease { get; set; } = TimeSpan.FromSeconds(30);
 }

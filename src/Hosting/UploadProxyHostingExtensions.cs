@@ -72,11 +72,14 @@ public static class UploadProxyHostingExtensions
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(cluster.ConnectionString!));
             services.AddSingleton<IDocumentStagingStore, PostgresStagingStore>();
+            services.AddSingleton<IUploadPartStore, PostgresUploadPartStore>();
         }
         else
         {
             services.AddSingleton<IDocumentStagingStore>(sp =>
                 new FileSystemStagingStore(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.StagingDirectory));
+            services.AddSingleton<IUploadPartStore>(sp =>
+                new FileSystemUploadPartStore(sp.GetRequiredService<IOptions<StandaloneOptions>>().Value.StagingDirectory));
         }
 
         var cloudinary = configuration.GetSection(CloudinaryOptions.SectionName).Get<CloudinaryOptions>() ?? new CloudinaryOptions();

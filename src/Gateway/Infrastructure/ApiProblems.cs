@@ -84,6 +84,28 @@ internal static class ApiProblems
         _ => null,
     };
 
+    // Resumable uploads (tus): issue 13.
+    public static ProblemHttpResult TusVersionUnsupported() => Problem(StatusCodes.Status412PreconditionFailed, "tus_version_unsupported",
+        "Unsupported tus version.", "Send 'Tus-Resumable: 1.0.0'; the versions this server speaks are in 'Tus-Version'.");
+
+    public static ProblemHttpResult TusContentTypeUnsupported() => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+        "A PATCH carries application/offset+octet-stream.", "Send the bytes with 'Content-Type: application/offset+octet-stream'.");
+
+    public static ProblemHttpResult OffsetMismatch(long offset) => Problem(StatusCodes.Status409Conflict, "offset_mismatch",
+        "The offset is not the upload's.", $"The upload holds {offset} bytes: ask its offset (HEAD) and continue from there.");
+
+    public static ProblemHttpResult UploadLocked() => Problem(StatusCodes.Status423Locked, "upload_locked",
+        "Another PATCH is writing this upload.", "Retry once it has ended.");
+
+    public static ProblemHttpResult UploadLengthExceeded(long length) => Problem(StatusCodes.Status413PayloadTooLarge, "upload_length_exceeded",
+        "The body passes the upload's length.", $"The upload has Upload-Length {length}; nothing of this body was kept.");
+
+    public static ProblemHttpResult ChecksumMismatch() => Problem(460, "checksum_mismatch",
+        "The body does not match its Upload-Checksum.", "Nothing of this body was kept; send it again.");
+
+    public static ProblemHttpResult UploadFinished() => Problem(StatusCodes.Status409Conflict, "session_conflict",
+        "The upload is finished.", "All its bytes were received: it can no longer be written to or terminated.");
+
     private static ProblemHttpResult Problem(int status, string code, string title, string? detail, Dictionary<string, object?>? extra = null)
     {
         var extensions = extra ?? [];

@@ -9,6 +9,7 @@ using UploadProxy.Gateway.Documents;
 using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Security;
 using UploadProxy.Gateway.Sessions;
+using UploadProxy.Gateway.Tus;
 using UploadProxy.Hosting;
 
 namespace UploadProxy.Gateway;
@@ -44,6 +45,9 @@ internal static class GatewayHostingExtensions
         builder.Services.AddScoped<DocumentIntake>();
         builder.Services.AddSingleton<EventStreamSlots>();
         builder.Services.AddSingleton<ShortGrainCalls>();
+
+        builder.Services.AddScoped<TusPatchWriter>();
+        builder.Services.AddTusCors(configuration);
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
         builder.Services.AddApiRateLimiting();
         builder.Services.AddUploadProxyTelemetry(
@@ -61,6 +65,7 @@ internal static class GatewayHostingExtensions
         app.UseApiStatusProblems();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseTusProtocol();
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(OrleansDashboardPath),
             api => api.UseMiddleware<ApiKeyMiddleware>());
@@ -71,6 +76,7 @@ internal static class GatewayHostingExtensions
         app.MapScalarApiReference("/docs");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapUploadSessionsApi();
+        app.MapTusApi();
         app.MapBatchesApi();
         app.MapLocalDocuments();
         app.MapHealthApi();

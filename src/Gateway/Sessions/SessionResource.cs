@@ -25,6 +25,8 @@ internal sealed record SessionResource
     public DateTimeOffset CreatedTime { get; init; }
     public DateTimeOffset UpdatedTime { get; init; }
     public DateTimeOffset ExpiryTime { get; init; }
+    public long ReceivedBytes { get; init; }
+    public UploadProtocol Protocol { get; init; }
 
     public static SessionResource From(UploadSessionSnapshot session, HttpRequest request)
     {
@@ -50,6 +52,8 @@ internal sealed record SessionResource
             CreatedTime = session.CreatedTime,
             UpdatedTime = session.UpdatedTime,
             ExpiryTime = session.ExpiryTime,
+            ReceivedBytes = session.ReceivedBytes,
+            Protocol = session.Protocol,
         };
     }
 

@@ -22,4 +22,22 @@ public interface IUploadSessionGrain : IGrainWithStringKey
 
     /// <summary>Runs Notion linking again after it failed for good (once the database is fixed); otherwise changes nothing.</summary>
     Task<UploadSessionSnapshot?> RetryLinkAsync();
+
+    /// <summary>Lets one tus PATCH write at <paramref name="offset"/> for at most <paramref name="lease"/>, if the offset is the session's and no other PATCH holds it.</summary>
+    Task<PatchGrant> BeginPatchAsync(long offset, long? uploadLength, TimeSpan lease);
+
+    /// <summary>Extends a granted PATCH's hold while its body is still coming; false once the hold is lost.</summary>
+    Task<bool> RenewPatchAsync(Guid lease, TimeSpan duration);
+
+    /// <summary>Saves the offset a PATCH made durable, sliding the expiry; with the last byte, takes the document as a send would.</summary>
+    Task<PatchGrant> CommitPatchAsync(PatchCommit commit);
+
+    /// <summary>Lets go of a PATCH's hold without changing the offset (a refused or cut-off body).</summary>
+    Task ReleasePatchAsync(Guid lease);
+
+    /// <summary>Ends a tus upload whose first bytes are not a PDF: the session fails and its bytes are deleted.</summary>
+    Task<UploadSessionSnapshot?> RefuseDocumentAsync(Guid lease, SessionError error);
+
+    /// <summary>Terminates a tus upload still receiving bytes: its bytes are deleted and it answers as expired from then on.</summary>
+    Task<PatchGrant> TerminateAsync();
 }

@@ -39,6 +39,14 @@ public enum SendOutcome
     LengthMismatch,
 }
 
+/// <summary>How the session's document comes: whole, by <c>send</c>; or in pieces, by tus PATCHes.</summary>
+[GenerateSerializer]
+public enum UploadProtocol
+{
+    Send,
+    Tus,
+}
+
 [GenerateSerializer, Immutable]
 public sealed record CreateSessionCommand
 {
@@ -47,6 +55,7 @@ public sealed record CreateSessionCommand
     [Id(2)] public long? ContentLength { get; init; }
     [Id(3)] public string? BatchId { get; init; }
     [Id(4)] public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    [Id(5)] public UploadProtocol Protocol { get; init; }
 }
 
 /// <summary>A document whose bytes are already durable in the staging store.</summary>
@@ -115,4 +124,9 @@ public sealed record UploadSessionSnapshot
 
     /// <summary>Pages of the PDF, where it could be read.</summary>
     [Id(16)] public int? PageCount { get; init; }
+
+    /// <summary>Bytes durably received: a tus upload's acknowledged offset, or the whole document once it is in.</summary>
+    [Id(17)] public long ReceivedBytes { get; init; }
+
+    [Id(18)] public UploadProtocol Protocol { get; init; }
 }

@@ -27,9 +27,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory)
+    /// <param name="address">Where to listen; a free port by default. A restarted gateway reuses its predecessor's, so clients holding its URLs reach it.</param>
+    public static Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string workingDirectory, Uri? address = null)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        address ??= new Uri($"http://127.0.0.1:{FreePort.Next()}");
         return StartAsync(environment, workingDirectory, address, ["--urls", address.ToString()]);
     }
 

@@ -31,11 +31,14 @@ public enum SessionStep
 ///    ▼          rejected▼  └─(transient)     ▼   │
 /// expired             failed           notion failed (link rejected)
 /// </code>
+/// A tus session stays pending while its bytes come (<see cref="BytesReceived"/>, which slides its expiry), takes the
+/// same accept with its last byte, and may be terminated (→ expired) or refused as not a PDF (→ failed) before that.
 /// </remarks>
 public static class SessionLifecycle
 {
     public const string ExpiredCode = "session_expired";
     public const string InspectionAbandonedCode = "inspection_abandoned";
+    public const string TerminatedCode = "upload_terminated";
 
     public static SessionStep NextStep(this UploadSessionState state) => state switch
     {
@@ -68,7 +71,40 @@ public static class SessionLifecycle
         CreatedTime = now,
         UpdatedTime = now,
         ExpiryTime = now + lifetime,
+        Protocol = command.Protocol,
     };
+
+    /// <summary>Why a tus PATCH may not write at <paramref name="offset"/>, or null when it may (the hold aside).</summary>
+    public static PatchOutcome? PatchRefusal(this UploadSessionState state, long offset, long? uploadLength) => state switch
+    {
+        { Protocol: not UploadProtocol.Tus } => PatchOutcome.NotFound,
+        { Status: SessionStatus.Expired } => PatchOutcome.Expired,
+        { Status: not SessionStatus.Pending } => PatchOutcome.Finished,
+        { DeclaredLength: { } declared } when uploadLength is { } given && given != declared => PatchOutcome.LengthConflict,
+        _ when offset != state.ReceivedBytes => PatchOutcome.WrongOffset,
+        _ => null,
+    };
+
+    /// <summary>
+    /// pending: a tus PATCH made its bytes durable up to <paramref name="offset"/> (and may have declared the length it
+    /// deferred at creation); the upload lives another <paramref name="lifetime"/> from now.
+    /// </summary>
+    public static UploadSessionState BytesReceived(this UploadSessionState state, long offset, long? uploadLength, DateTimeOffset now, TimeSpan lifetime) =>
+        state.Require(nameof(BytesReceived), SessionStatus.Pending) is { Protocol: UploadProtocol.Tus } tus && offset >= tus.ReceivedBytes
+            ? tus with { ReceivedBytes = offset, DeclaredLength = tus.DeclaredLength ?? uploadLength, ExpiryTime = now + lifetime }
+            : throw new InvalidSessionTransitionException(state, nameof(BytesReceived));
+
+    /// <summary>pending → expired: the client terminated the tus upload before its last byte; its bytes go.</summary>
+    public static UploadSessionState Terminated(this UploadSessionState state) =>
+        state.Require(nameof(Terminated), SessionStatus.Pending) with
+        {
+            Status = SessionStatus.Expired,
+            Error = new SessionError(TerminatedCode, "The client terminated the upload before its last byte."),
+        };
+
+    /// <summary>pending → failed: the tus upload's first bytes are not a PDF; its bytes go.</summary>
+    public static UploadSessionState DocumentRefused(this UploadSessionState state, SessionError error) =>
+        state.Require(nameof(DocumentRefused), SessionStatus.Pending) with { Status = SessionStatus.Failed, Error = error };
 
     /// <summary>pending → uploading: the document is the session's, its public id fixed before any upload; the first attempt is counted.</summary>
     public static UploadSessionState Accepted(this UploadSessionState state, StagedDocument document, string fileName, string publicId) =>

@@ -22,6 +22,8 @@ internal static class SessionViews
         ExpiryTime = state.ExpiryTime,
         PublicId = state.PublicId,
         PageCount = state.PageCount,
+        ReceivedBytes = state.Length ?? state.ReceivedBytes,
+        Protocol = state.Protocol,
     };
 
     public static BatchSessionEntry ToBatchEntry(this UploadSessionState state, string id) => new()

@@ -22,6 +22,7 @@ public sealed partial class UploadSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<UploadSessionState> session,
     SessionSteps steps,
     IDocumentStagingStore staging,
+    IUploadPartStore parts,
     IOptions<SessionOptions> sessionOptions,
     IOptions<CloudinaryOptions> cloudinaryOptions,
     IOptions<NotionOptions> notionOptions,
@@ -270,6 +271,11 @@ public sealed partial class UploadSessionGrain(
         if (State.IsDueToExpire(timeProvider.GetUtcNow()))
         {
             await TransitionAsync(State.Expired());
+            if (State.Protocol == UploadProtocol.Tus)
+            {
+                // An expired tus upload's bytes are swept with it.
+                await parts.DeleteAsync(Id, CancellationToken.None);
+            }
         }
     }
 

@@ -60,4 +60,10 @@ public sealed record UploadSessionState
 
     /// <summary>Why the row lacks the PDF's facts, shown as the session's error once nothing else is wrong.</summary>
     [Id(25)] public SessionError? InspectionError { get; init; }
+
+    /// <summary>Send for sessions saved before tus existed.</summary>
+    [Id(26)] public UploadProtocol Protocol { get; init; }
+
+    /// <summary>A tus upload's acknowledged offset: its bytes are durable in the part store up to here.</summary>
+    [Id(27)] public long ReceivedBytes { get; init; }
 }
