@@ -51,4 +51,8 @@ public sealed class GatewayOptions
     /// <summary>Sessions one batch may hold; a create past it is refused, so no batch grows past what its grain answers quickly.</summary>
     [Range(1, 10_000_000)]
     public int MaxSessionsPerBatch { get; set; } = 100_000;
+
+    /// <summary>Sessions the CSV export of a batch asks its grain for at a time: the export streams page by page, never the whole batch at once.</summary>
+    [Range(1, 1000)]
+    public int ExportPageSize { get; set; } = 1000;
 }
