@@ -76,4 +76,11 @@ internal sealed record BatchSessionResource(
 }
 
 /// <summary>One Server-Sent Event: a session of the batch changed.</summary>
-internal sealed record BatchEventResource(BatchSessionResource Session, int Total, IReadOnlyDictionary<SessionStatus, int> Counts);
+internal sealed record BatchEventResource(BatchSessionResource Session, int Total, IReadOnlyDictionary<SessionStatus, int> Counts)
+{
+    /// <summary>The batch's link queue after this change, so a dashboard keeps its ETA current without asking.</summary>
+    public int AwaitingLink { get; init; }
+
+    /// <summary>Stored sessions whose linking failed for good after this change.</summary>
+    public int LinkFailed { get; init; }
+}

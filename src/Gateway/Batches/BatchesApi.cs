@@ -179,7 +179,11 @@ internal static class BatchesApi
             {
                 after = change.Sequence;
                 var session = BatchSessionResource.From(change.Session, request);
-                yield return new SseItem<BatchEventResource>(new BatchEventResource(session, read.Summary!.Total, read.Summary.Counts), "session")
+                yield return new SseItem<BatchEventResource>(new BatchEventResource(session, read.Summary!.Total, read.Summary.Counts)
+                {
+                    AwaitingLink = read.Summary.AwaitingLink,
+                    LinkFailed = read.Summary.LinkFailed,
+                }, "session")
                 {
                     EventId = change.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };
