@@ -7,9 +7,11 @@ namespace UploadProxy.Gateway.Batches;
 /// <summary>
 /// A batch as CSV (RFC 4180: CRLF lines, cells quoted when they hold a comma, quote or line break), written page by
 /// page as the batch grain answers them, so a batch of 100 000 sessions never sits whole in the gateway's memory.
-/// File names and errors come from callers and remote services, so a cell that a spreadsheet would run as a formula
+/// File names and errors come from callers and remote services, so such a cell that a spreadsheet would run as a formula
 /// (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR) gets a leading <c>'</c> and quotes, as OWASP
-/// advises against CSV injection; every column gets the same rule, so a consumer strips it the same way everywhere.
+/// advises against CSV injection. Ids, statuses and URLs are the product's own and are written exactly, so that the
+/// export joins on them: an id may start with <c>-</c>, but ids hold only <c>[A-Za-z0-9_-]</c>, which no formula can
+/// call a function with.
 /// </summary>
 internal static class BatchCsv
 {
@@ -44,45 +46,27 @@ internal static class BatchCsv
     }
 
     /// <summary>One line: id, file, status, URL, Notion page, error.</summary>
-    public static string Row(BatchSessionEntry session, HttpRequest request)
+    private static string Row(BatchSessionEntry session, HttpRequest request)
     {
-        var line = new StringBuilder();
-        string?[] cells =
+        string[] cells =
         [
-            session.SessionId,
-            session.FileName,
-            BatchPageParameters.Name(session.Status),
-            session.Url is null ? null : SessionResource.Absolute(session.Url, request),
-            session.NotionPageUrl,
-            session.Error,
+            Cell(session.SessionId),
+            Text(session.FileName),
+            Cell(BatchPageParameters.Name(session.Status)),
+            Cell(session.Url is null ? null : SessionResource.Absolute(session.Url, request)),
+            Cell(session.NotionPageUrl),
+            Text(session.Error),
         ];
-        for (var i = 0; i < cells.Length; i++)
-        {
-            if (i > 0)
-            {
-                line.Append(',');
-            }
-
-            line.Append(Cell(cells[i]));
-        }
-
-        return line.Append("\r\n").ToString();
+        return string.Join(',', cells) + "\r\n";
     }
 
-    /// <summary>The cell as written: empty for null, neutralised when a spreadsheet would read it as a formula, quoted when needed.</summary>
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
+    /// <summary>A cell of text from outside: neutralised when a spreadsheet would read it as a formula, then as <see cref="Cell"/>.</summary>
+    private static string Text(string? value) =>
+        value is ['=' or '+' or '-' or '@' or '\t' or '\r', ..] ? Quoted("'" + value) : Cell(value);
 
-        var formula = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-        if (!formula && value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            return value;
-        }
+    /// <summary>The cell as written: empty for null, quoted when it holds a comma, a quote or a line break.</summary>
+    private static string Cell(string? value) =>
+        string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value ?? "" : Quoted(value);
 
-        return $"\"{(formula ? "'" : "")}{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-    }
+    private static string Quoted(string value) => $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }
