@@ -171,9 +171,8 @@ const countOf = (counts, status) => (counts && counts[status]) || 0;
 
 const formatNumber = (value) => new Intl.NumberFormat('en').format(value);
 
-// 56 min, 1 h 05 min, under a minute: how long linking the queue takes, read at a glance.
+// 56 min, 1 h 05 min: how long linking the queue takes, read at a glance.
 function formatDuration(seconds) {
-  if (seconds < 60) return 'under a minute';
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
@@ -188,7 +187,8 @@ function describeEta(pace) {
   if (!pace.awaitingLink) return `Nothing left to link.${failed}`;
   const seconds = Math.ceil(pace.awaitingLink / pace.linkingRate);
   const noun = pace.awaitingLink === 1 ? 'document' : 'documents';
-  return `${formatNumber(pace.awaitingLink)} ${noun} to link at ${pace.linkingRate} rows/s: about ${formatDuration(seconds)} left.${failed}`;
+  const left = seconds < 60 ? 'under a minute left' : `about ${formatDuration(seconds)} left`;
+  return `${formatNumber(pace.awaitingLink)} ${noun} to link at ${pace.linkingRate} rows/s: ${left}.${failed}`;
 }
 
 // Done means nothing more happens without a person: stored (and linked when Notion is on), failed or expired.
