@@ -80,4 +80,8 @@ public sealed class GatewayOptions
     /// <summary>How long a tus PATCH holds its upload without news (renewed while its body comes): a gateway that dies mid-PATCH frees it after this.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan TusPatchLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sessions the CSV export of a batch asks its grain for at a time: the export streams page by page, never the whole batch at once.</summary>
+    [Range(1, 1000)]
+    public int ExportPageSize { get; set; } = 1000;
 }

@@ -193,6 +193,19 @@ public sealed class FakeNotionServer : IAsyncDisposable
     /// </summary>
     public void LoseNextCreateResponse() => _faults.LoseNextCreate();
 
+    /// <summary>
+    /// Refuses every page creation with a <c>400 validation_error</c> carrying <paramref name="message"/>, as Notion does
+    /// for a database whose properties do not fit the rows written to it, until <see cref="AcceptPageCreations"/>.
+    /// </summary>
+    public void RefusePageCreations(string message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(message);
+        _faults.CreateRefusal = message;
+    }
+
+    /// <summary>Page creations are checked as usual again: the database was fixed.</summary>
+    public void AcceptPageCreations() => _faults.CreateRefusal = null;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -45,6 +45,6 @@ internal static class BatchPageParameters
 
     public static string? Cursor(int? nextPosition) => nextPosition?.ToString(CultureInfo.InvariantCulture);
 
-    // The name a status has in the API's JSON.
-    private static string Name(SessionStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    /// <summary>The name a status has in the API's JSON.</summary>
+    public static string Name(SessionStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 }

@@ -13,12 +13,18 @@ const STREAM_FAILURES_BEFORE_POLLING = 2;
 // Sessions per page of GET /api/batches/{id}: 100 unless the page's address asks otherwise (?page_size=, 1 to 1000).
 const PAGE_SIZE = Math.min(1000, Math.max(1, Number.parseInt(new URLSearchParams(location.search).get('page_size'), 10) || 100));
 const MAX_PAGE_SIZE = 1000;
+// The pace (chart and ETA) is one small request (limit=1), never the sessions: asked at most this often while
+// sessions change, and this often anyway so that the chart moves on with the clock.
+const PACE_REFRESH_DELAY_MS = 2000;
+const PACE_REFRESH_INTERVAL_MS = 15000;
+const CHART = { width: 600, height: 120, padding: 8 };
 
 const state = {
   apiKey: readStoredApiKey(),
   batches: [],
   batchId: null,
-  batch: null, // { id, total, counts, updatedTime, sessions: Map<id, session> (the pages loaded), nextCursor }
+  batch: null, // { id, total, counts, updatedTime, sessions: Map<id, session> (the pages loaded), nextCursor, pace }
+  statusFilter: '', // only sessions in this status are listed ('' for all); the counts and the pace are the batch's
   loads: Promise.resolve(), // page loads, one after the other, so a reload never undoes a "show more"
   lastEventId: null,
   stream: null, // AbortController of the open event stream
@@ -30,6 +36,8 @@ const state = {
   retryResults: new Map(), // session id -> { ok, message }
   rowSignatures: new Map(), // session id -> what its row shows, to redraw only changed rows
   renderQueued: false,
+  paceTimer: 0, // the periodic refresh of the chart and ETA
+  paceRefreshTimer: 0, // a refresh asked for by session changes, coalesced
 };
 
 const $ = (id) => document.getElementById(id);
@@ -60,6 +68,7 @@ const batchPath = (id) => `/api/batches/${encodeURIComponent(id)}`;
 function pagePath(id, cursor, limit) {
   const query = new URLSearchParams({ limit: String(limit) });
   if (cursor) query.set('cursor', cursor);
+  if (state.statusFilter) query.set('status', state.statusFilter);
   return `${batchPath(id)}?${query}`;
 }
 
@@ -160,6 +169,28 @@ function formatRelativeTime(iso) {
 
 const countOf = (counts, status) => (counts && counts[status]) || 0;
 
+const formatNumber = (value) => new Intl.NumberFormat('en').format(value);
+
+// 56 min, 1 h 05 min: how long linking the queue takes, read at a glance.
+function formatDuration(seconds) {
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+// The linking ETA from the queue and the configured Notion rate, as the server counts them (a lower bound: the rate
+// is the cluster's, shared by every batch).
+function describeEta(pace) {
+  if (!pace) return '';
+  if (pace.linkingRate === null || pace.linkingRate === undefined) return 'Notion linking is off: documents are done once stored.';
+  const failed = pace.linkFailed ? ` ${formatNumber(pace.linkFailed)} failed to link: retry them below.` : '';
+  if (!pace.awaitingLink) return `Nothing left to link.${failed}`;
+  const seconds = Math.ceil(pace.awaitingLink / pace.linkingRate);
+  const noun = pace.awaitingLink === 1 ? 'document' : 'documents';
+  const left = seconds < 60 ? 'under a minute left' : `about ${formatDuration(seconds)} left`;
+  return `${formatNumber(pace.awaitingLink)} ${noun} to link at ${pace.linkingRate} rows/s: ${left}.${failed}`;
+}
+
 // Done means nothing more happens without a person: stored (and linked when Notion is on), failed or expired.
 // A Notion link that failed for good waits for a retry, so it counts as done as well.
 function isSessionDone(session) {
@@ -183,7 +214,7 @@ function batchProgress(batch) {
 
 function describeProgress(batch, done, total) {
   const failed = countOf(batch.counts, 'failed');
-  const notionFailed = [...batch.sessions.values()].filter((session) => session.notion_status === 'failed').length;
+  const notionFailed = batch.pace?.linkFailed || 0; // the batch's, not only of the pages loaded
   return [
     `${done} of ${total} sessions done`,
     failed ? `${failed} failed to upload` : null,
@@ -297,6 +328,44 @@ function renderSessionRows(sessions) {
   $('sessions-empty').hidden = sessions.size > 0;
 }
 
+const svg = (tag, attributes = {}, ...children) => {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+};
+
+// One group per minute (its counts in data attributes, a title for the tooltip), a point per series in each, and a
+// line through each series' points. Plain SVG, redrawn whole: 30 minutes are 60 points.
+function renderThroughputChart(minutes) {
+  const chart = $('throughput-chart');
+  const { width, height, padding } = CHART;
+  const peak = Math.max(1, ...minutes.map((m) => Math.max(m.stored, m.linked)));
+  const x = (i) => padding + (minutes.length > 1 ? (i * (width - 2 * padding)) / (minutes.length - 1) : 0);
+  const y = (count) => height - padding - (count / peak) * (height - 2 * padding);
+  const line = (series) => svg('polyline', { class: series, points: minutes.map((m, i) => `${x(i)},${y(m[series])}`).join(' ') });
+  const groups = minutes.map((m, i) => {
+    const time = new Date(m.minute).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    return svg('g', { class: 'minute', 'data-minute': m.minute, 'data-stored': m.stored, 'data-linked': m.linked },
+      svg('title', {}, `${time}: ${m.stored} stored, ${m.linked} linked`),
+      svg('circle', { class: 'point stored', cx: x(i), cy: y(m.stored), r: 2.5 }),
+      svg('circle', { class: 'point linked', cx: x(i), cy: y(m.linked), r: 2.5 }));
+  });
+  chart.replaceChildren(
+    svg('line', { class: 'grid', x1: padding, x2: width - padding, y1: y(peak), y2: y(peak) }),
+    svg('line', { class: 'grid', x1: padding, x2: width - padding, y1: y(0), y2: y(0) }),
+    line('stored'), line('linked'), ...groups);
+  chart.setAttribute('data-peak', String(peak));
+}
+
+function renderPace(batch) {
+  $('batch-eta').textContent = describeEta(batch.pace);
+  renderThroughputChart(batch.pace?.throughput || []);
+  const failed = batch.pace?.linkFailed || 0;
+  $('retry-failed').hidden = !failed;
+  $('retry-failed').textContent = `Retry all failed (${formatNumber(failed)})`;
+}
+
 function renderBatch() {
   const batch = state.batch;
   if (!batch) return;
@@ -312,9 +381,12 @@ function renderBatch() {
   renderProgressBar($('batch-progress'), batch.counts, total);
   $('batch-progress-text').textContent = describeProgress(batch, done, total);
   renderCountChips(batch.counts);
+  renderPace(batch);
   renderSessionRows(batch.sessions);
+  $('sessions-empty').textContent = state.statusFilter ? `No session is ${state.statusFilter}.` : 'This batch has no sessions yet.';
+  const listed = state.statusFilter ? countOf(batch.counts, state.statusFilter) : batch.total;
   $('more-sessions').hidden = !batch.nextCursor;
-  $('sessions-shown').textContent = batch.nextCursor ? `Showing ${batch.sessions.size} of ${batch.total} sessions.` : '';
+  $('sessions-shown').textContent = batch.nextCursor ? `Showing ${batch.sessions.size} of ${listed} sessions.` : '';
 }
 
 // Many events can arrive at once (a replay, a busy batch): draw once per frame.
@@ -338,16 +410,33 @@ function applySnapshot(batch) {
     updatedTime: batch.updated_time,
     sessions: new Map((batch.sessions || []).map((session) => [session.id, session])),
     nextCursor: batch.next_cursor || null,
+    pace: paceFrom(batch),
   };
   updateBatchListEntry(batch.id, batch.total, batch.counts, batch.updated_time);
   scheduleRender();
 }
 
+function paceFrom(batch) {
+  return {
+    throughput: batch.throughput || [],
+    linkingRate: batch.linking_rate ?? null,
+    awaitingLink: batch.awaiting_link || 0,
+    linkFailed: batch.link_failed || 0,
+  };
+}
+
+const matchesFilter = (session) => !state.statusFilter || session.status === state.statusFilter;
+
 function applySessionEvent(change) {
   if (!state.batch || !change?.session) return;
   state.syncBuffer?.push(change);
+  const { session } = change;
   // A session not loaded yet shows up when its page does; a new one joins at the end, so it shows once the last page is.
-  if (state.batch.sessions.has(change.session.id) || !state.batch.nextCursor) state.batch.sessions.set(change.session.id, change.session);
+  // With a filter, a session that leaves the filtered status leaves the list.
+  if (!matchesFilter(session)) state.batch.sessions.delete(session.id);
+  else if (state.batch.sessions.has(session.id) || !state.batch.nextCursor) state.batch.sessions.set(session.id, session);
+  Object.assign(state.batch.pace, { awaitingLink: change.awaiting_link || 0, linkFailed: change.link_failed || 0 });
+  schedulePaceRefresh(state.batch.id);
   Object.assign(state.batch, { total: change.total, counts: change.counts || {}, updatedTime: new Date().toISOString() });
   updateBatchListEntry(state.batch.id, change.total, change.counts, state.batch.updatedTime);
   scheduleRender();
@@ -405,6 +494,7 @@ async function openBatch(id) {
   state.retryResults.clear();
   state.rowSignatures.clear();
   $('session-rows').replaceChildren();
+  $('retry-failed-result').textContent = '';
   $('batch-id').value = id;
   showStatus(`Opening batch ${id}…`);
   renderBatchList();
@@ -414,6 +504,7 @@ async function openBatch(id) {
     applySnapshot(snapshot);
     showStatus(`Batch ${id}: ${snapshot.total} sessions.`);
     followBatch(id);
+    state.paceTimer = setInterval(() => loadPace(id), PACE_REFRESH_INTERVAL_MS);
   } catch (error) {
     if (state.batchId !== id) return;
     $('batch').hidden = true;
@@ -450,6 +541,90 @@ function loadMoreSessions() {
     scheduleRender();
   }).catch((error) => reportError(error, `Could not load more sessions of ${id}`))
     .finally(() => { button.disabled = false; });
+}
+
+// The chart and the ETA as the batch grain has them: one request for the batch's summary and one session.
+async function loadPace(id) {
+  try {
+    const summary = await requestJson(`${batchPath(id)}?limit=1`);
+    if (state.batchId !== id || !state.batch) return;
+    state.batch.pace = paceFrom(summary);
+    scheduleRender();
+  } catch (error) {
+    if (state.batchId === id) reportError(error, `Could not refresh the pace of ${id}`);
+  }
+}
+
+// Many changes in a row ask for one refresh, PACE_REFRESH_DELAY_MS after the first.
+function schedulePaceRefresh(id) {
+  if (state.paceRefreshTimer) return;
+  state.paceRefreshTimer = setTimeout(() => {
+    state.paceRefreshTimer = 0;
+    loadPace(id);
+  }, PACE_REFRESH_DELAY_MS);
+}
+
+function stopPaceRefresh() {
+  clearInterval(state.paceTimer);
+  clearTimeout(state.paceRefreshTimer);
+  state.paceTimer = 0;
+  state.paceRefreshTimer = 0;
+}
+
+// Lists the sessions in the chosen status from the batch's first page on; the counts, chart and ETA stay the batch's.
+function applyStatusFilter() {
+  state.statusFilter = $('status-filter').value;
+  const id = state.batchId;
+  if (!id) return Promise.resolve();
+  return queueLoad(async () => {
+    const snapshot = await requestJson(pagePath(id, null, PAGE_SIZE));
+    if (state.batchId !== id) return;
+    state.rowSignatures.clear();
+    $('session-rows').replaceChildren();
+    applySnapshot(snapshot);
+  }).catch((error) => reportError(error, `Could not list the sessions of ${id}`));
+}
+
+// Restarts Notion linking of every session of the batch whose linking failed; the stream then shows them link.
+async function retryAllFailed() {
+  const id = state.batchId;
+  const button = $('retry-failed');
+  button.disabled = true;
+  try {
+    const result = await requestJson(`${batchPath(id)}/retry-failed`, { method: 'POST' });
+    const notRestartable = result.not_restartable
+      ? ` ${formatNumber(result.not_restartable)} failed to upload and cannot be restarted: send them again in a new session.`
+      : '';
+    $('retry-failed-result').textContent = `Restarted ${formatNumber(result.restarted)} Notion links.${notRestartable}`;
+    showStatus(`Batch ${id}: restarted ${formatNumber(result.restarted)} Notion links.`);
+    loadPace(id);
+  } catch (error) {
+    $('retry-failed-result').textContent = `Retry refused: ${error.message}`;
+    reportError(error, `Retry of batch ${id} refused`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// The CSV is fetched (a link could not send the API key) and handed to the browser as a download.
+async function exportCsv() {
+  const id = state.batchId;
+  const button = $('export-csv');
+  button.disabled = true;
+  try {
+    const response = await fetch(`${batchPath(id)}.csv`, { cache: 'no-store', headers: authHeaders({ Accept: 'text/csv' }) });
+    if (!response.ok) throw await apiErrorFrom(response);
+    const url = URL.createObjectURL(await response.blob());
+    const link = el('a', { href: url, download: `batch-${id.replaceAll(':', '_')}.csv`, hidden: 'hidden' });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (error) {
+    reportError(error, `Could not export batch ${id}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function retrySession(sessionId, button) {
@@ -570,6 +745,7 @@ function stopFollowing() {
   state.stream = null;
   stream?.abort();
   stopPolling();
+  stopPaceRefresh();
   clearTimeout(state.reconnectTimer);
   state.syncBuffer = null;
 }
@@ -578,6 +754,7 @@ function stopFollowing() {
 
 function start() {
   $('api-key').value = state.apiKey;
+  $('status-filter').value = state.statusFilter;
   $('api-key-form').addEventListener('submit', saveApiKey);
   $('open-batch-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -594,6 +771,9 @@ function start() {
   });
   $('refresh-batches').addEventListener('click', loadRecentBatches);
   $('more-sessions').addEventListener('click', loadMoreSessions);
+  $('status-filter').addEventListener('change', applyStatusFilter);
+  $('retry-failed').addEventListener('click', retryAllFailed);
+  $('export-csv').addEventListener('click', exportCsv);
   window.addEventListener('hashchange', showBatchFromLocation);
   setConnection('idle');
   loadRecentBatches();

@@ -30,6 +30,12 @@ public interface IBatchGrain : IGrainWithStringKey
     /// reported to it. Answered here so that a large batch is never shipped whole to the gateway.
     /// </summary>
     Task<BatchSessionsPage?> GetPageAsync(BatchPageQuery query);
+
+    /// <summary>
+    /// The sessions whose Notion linking failed for good, in join order, for a retry of them all; null when no session
+    /// ever reported to it. Ids only: the gateway restarts each session itself, in calls of its own.
+    /// </summary>
+    Task<IReadOnlyList<string>?> GetFailedLinksAsync();
 }
 
 /// <summary>The batches seen lately, for the dashboard's list.</summary>
@@ -60,7 +66,22 @@ public sealed record BatchSummary(
     [property: Id(0)] string Id,
     [property: Id(1)] int Total,
     [property: Id(2)] IReadOnlyDictionary<SessionStatus, int> Counts,
-    [property: Id(3)] DateTimeOffset UpdatedTime);
+    [property: Id(3)] DateTimeOffset UpdatedTime)
+{
+    /// <summary>Sessions Notion linking still has to write a row for: pending or uploading, or stored and not linked yet.</summary>
+    [Id(4)] public int AwaitingLink { get; init; }
+
+    /// <summary>Sessions whose document is stored but whose Notion linking failed for good: what "retry all failed" restarts.</summary>
+    [Id(5)] public int LinkFailed { get; init; }
+}
+
+/// <summary>Documents of a batch that became stored, and that became linked, during one minute.</summary>
+/// <param name="Minute">The minute's start, UTC.</param>
+[GenerateSerializer, Immutable]
+public sealed record BatchMinute(
+    [property: Id(0)] DateTimeOffset Minute,
+    [property: Id(1)] int Stored,
+    [property: Id(2)] int Linked);
 
 [GenerateSerializer, Immutable]
 public sealed record BatchSnapshot(
@@ -84,7 +105,11 @@ public sealed record BatchSessionsPage(
     [property: Id(0)] BatchSummary Summary,
     [property: Id(1)] IReadOnlyList<BatchSessionEntry> Sessions,
     [property: Id(2)] int? NextPosition,
-    [property: Id(3)] long Sequence);
+    [property: Id(3)] long Sequence)
+{
+    /// <summary>The last 30 minutes, oldest first, one entry per minute even when nothing happened in it.</summary>
+    [Id(4)] public IReadOnlyList<BatchMinute> Throughput { get; init; } = [];
+}
 
 [GenerateSerializer, Immutable]
 public sealed record BatchChange([property: Id(0)] long Sequence, [property: Id(1)] BatchSessionEntry Session);

@@ -189,6 +189,11 @@ internal sealed class NotionApi(
     {
         var root = Object(body, "body");
         var database = Parent(root, version);
+        if (faults.CreateRefusal is { } refusal)
+        {
+            throw NotionException.Validation(refusal);
+        }
+
         var properties = PropertyValues.Read(database, root.TryGetProperty("properties", out var given) ? given : null);
         if (root.TryGetProperty("children", out var children))
         {

@@ -12,6 +12,7 @@ internal sealed class NotionFaults
     private readonly List<CreateHold> _heldCreates = [];
     private long _latencyTicks;
     private int _lostCreates;
+    private volatile string? _createRefusal;
 
     public TimeSpan Latency
     {
@@ -61,6 +62,13 @@ internal sealed class NotionFaults
         return failure.RetryAfterSeconds is { } seconds
             ? NotionReply.Error(failure.StatusCode, failure.Code, failure.Message, (int?)seconds)
             : NotionReply.Error(failure.StatusCode, failure.Code, failure.Message);
+    }
+
+    /// <summary>Every page creation is refused with this validation message until set back to null.</summary>
+    public string? CreateRefusal
+    {
+        get => _createRefusal;
+        set => _createRefusal = value;
     }
 
     public void LoseNextCreate() => Interlocked.Increment(ref _lostCreates);

@@ -15,6 +15,8 @@ public sealed class DashboardTests
     private const int PageSize = 2;
     private const string ChromiumPath = "/usr/bin/chromium";
     private const int ViewportWidth = 1280;
+    // Notion's own limit, which the gateway is configured to keep to and the ETA is counted from.
+    private const double NotionRowsPerSecond = 3;
     private static readonly float PageTimeout = (float)TimeSpan.FromSeconds(60).TotalMilliseconds;
 
     [Fact]
@@ -109,6 +111,134 @@ public sealed class DashboardTests
         }
 
         Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_operator_sees_the_pace_and_eta_filters_rows_by_status_and_retries_every_failed_link_once_the_database_is_fixed()
+    {
+        const string batchId = "dashboard-retry";
+        const int refused = 4;
+        const int waiting = 2;
+        await using var cloudinary = await FakeCloudinaryServer.StartAsync();
+        await using var notion = await FakeNotionServer.StartAsync(new FakeNotionOptions { RequestsPerSecond = NotionRowsPerSecond, Burst = 3 });
+        var database = notion.AddDatabase("DB-DOCUMENTS", FakeNotionServer.DocumentsSchema);
+        var dataDirectory = TestSettings.NewDataDirectory();
+        var environment = GatewayEnvironment(cloudinary, dataDirectory);
+        environment["NOTION_TOKEN"] = notion.Token;
+        environment["NOTION_DATABASE_ID"] = database;
+        environment["NOTION_BASE_URL"] = notion.BaseUrl.ToString();
+        environment["Notion__Version"] = "2025-09-03";
+        environment["Notion__RequestsPerSecond"] = NotionRowsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Notion__QueryIndexLag"] = "00:00:02";
+        await using var gateway = await GatewayProcess.StartAsync(environment, dataDirectory);
+
+        // A database whose rows Notion refuses: every stored document ends with its linking failed.
+        notion.RefusePageCreations("Session ID is not a property that exists.");
+        var client = new UploadProxyClient(AuthenticatedHttp(gateway.Address));
+        var sessionIds = new List<string>();
+        for (var i = 0; i < refused; i++)
+        {
+            var id = await client.CreateIdAsync(new { filename = $"refused-{i + 1:D2}.pdf", batch_id = batchId });
+            await client.SendAsync(id, SamplePdf.Create(seed: 100 + i));
+            sessionIds.Add(id);
+        }
+
+        foreach (var id in sessionIds)
+        {
+            await client.WaitForNotionStatusAsync(id, "failed", TimeSpan.FromSeconds(60));
+        }
+
+        // Two more the pipeline has opened and not sent yet: the link queue the ETA counts.
+        var later = new List<string>();
+        for (var i = 0; i < waiting; i++)
+        {
+            later.Add(await client.CreateIdAsync(new { filename = $"later-{i + 1:D2}.pdf", batch_id = batchId }));
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(ChromiumOptions());
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = ViewportWidth, Height = 860 } });
+        page.SetDefaultTimeout(PageTimeout);
+        Assertions.SetDefaultExpectTimeout(PageTimeout);
+        var console = new List<string>();
+        page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");
+        page.PageError += (_, error) => console.Add($"page error: {error}");
+
+        try
+        {
+            await page.GotoAsync(new Uri(gateway.Address, $"/#/batches/{batchId}").ToString());
+            await page.Locator("#api-key").FillAsync(ApiKey);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#batch-title")).ToHaveTextAsync(batchId);
+            var rows = page.Locator("#session-rows tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(refused + waiting);
+
+            // The ETA from the queue and the configured rate, and a chart of the last 30 minutes with the stored documents.
+            await Assertions.Expect(page.Locator("#batch-eta")).ToHaveTextAsync(
+                $"{waiting} documents to link at {NotionRowsPerSecond} rows/s: under a minute left. {refused} failed to link: retry them below.");
+            await Assertions.Expect(page.Locator("#throughput-chart g.minute")).ToHaveCountAsync(30);
+            await Assertions.Expect(page.Locator("#throughput-chart circle.point.stored")).ToHaveCountAsync(30);
+            Assert.Equal((refused, 0), await ChartTotalsAsync(page));
+            var retryAll = page.Locator("#retry-failed");
+            await Assertions.Expect(retryAll).ToHaveTextAsync($"Retry all failed ({refused})");
+
+            // The status filter lists the sessions in one status, from the server.
+            var filter = page.Locator("#status-filter");
+            await filter.SelectOptionAsync("pending");
+            await Assertions.Expect(rows).ToHaveCountAsync(waiting);
+            Assert.Equal(later, await rows.EvaluateAllAsync<string[]>("rows => rows.map(row => row.dataset.sessionId)"));
+            await filter.SelectOptionAsync("uploaded");
+            await Assertions.Expect(rows).ToHaveCountAsync(refused);
+            await Assertions.Expect(page.Locator("#session-rows .badge.uploaded")).ToHaveCountAsync(refused);
+            await filter.SelectOptionAsync("linked");
+            await Assertions.Expect(rows).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("#sessions-empty")).ToHaveTextAsync("No session is linked.");
+            await filter.SelectOptionAsync("");
+            await Assertions.Expect(rows).ToHaveCountAsync(refused + waiting);
+
+            // Beside the test binaries: copy it over docs/dashboard.png by hand to refresh the README's picture.
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(AppContext.BaseDirectory, "dashboard-retry.png"),
+                FullPage = true,
+                Animations = ScreenshotAnimations.Disabled,
+            });
+
+            // The database is fixed: one click restarts every failed link, and the rest of the batch arrives.
+            notion.AcceptPageCreations();
+            await retryAll.ClickAsync();
+            await Assertions.Expect(page.Locator("#retry-failed-result")).ToHaveTextAsync($"Restarted {refused} Notion links.");
+            foreach (var (id, i) in later.Select((id, i) => (id, i)))
+            {
+                await client.SendAsync(id, SamplePdf.Create(seed: 200 + i));
+            }
+
+            await Assertions.Expect(page.Locator("#session-rows .badge.linked")).ToHaveCountAsync(refused + waiting);
+            await Assertions.Expect(page.Locator("#batch-percent")).ToHaveTextAsync("100");
+            await Assertions.Expect(page.Locator("#session-rows a.notion-link")).ToHaveCountAsync(refused + waiting);
+            await Assertions.Expect(retryAll).ToBeHiddenAsync();
+            await Assertions.Expect(page.Locator("#batch-eta")).ToHaveTextAsync("Nothing left to link.");
+            await page.WaitForFunctionAsync(
+                $"() => [...document.querySelectorAll('#throughput-chart g.minute')].reduce((sum, g) => sum + Number(g.dataset.linked), 0) === {refused + waiting}");
+            Assert.Equal((refused + waiting, refused + waiting), await ChartTotalsAsync(page));
+            Assert.Equal(refused + waiting, notion.Pages.Count);
+            Assert.Equal(sessionIds.Concat(later).Order(StringComparer.Ordinal), notion.Pages.Select(p => p.Text("Session ID")!).Order(StringComparer.Ordinal));
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"{ex.Message}\n--- page console ---\n{string.Join('\n', console)}\n--- gateway ---\n{gateway.Output}", ex);
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    /// <summary>The documents stored and linked that the chart's 30 minutes add up to, as drawn.</summary>
+    private static async Task<(int Stored, int Linked)> ChartTotalsAsync(IPage page)
+    {
+        var totals = await page.Locator("#throughput-chart g.minute").EvaluateAllAsync<int[]>(
+            "groups => groups.reduce(([s, l], g) => [s + Number(g.dataset.stored), l + Number(g.dataset.linked)], [0, 0])");
+        return (totals[0], totals[1]);
     }
 
     private static Dictionary<string, string?> GatewayEnvironment(FakeCloudinaryServer cloudinary, string dataDirectory)

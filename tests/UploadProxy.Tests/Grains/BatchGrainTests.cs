@@ -42,6 +42,41 @@ public sealed class BatchGrainTests(UploadSessionClusterFixture fixture) : IClas
         Assert.Equal(joinedBefore, await ReadPagesAsync(batch));
     }
 
+    [Fact]
+    public async Task Stored_and_linked_documents_are_counted_once_per_transition_and_kept_after_the_grain_was_collected()
+    {
+        var batch = fixture.Cluster.Client.GetGrain<IBatchGrain>($"pace-{Guid.NewGuid():N}");
+        var sent = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            await batch.TrackAsync(Entry(i, SessionStatus.Pending, sent) with { NotionStatus = NotionLinkStatus.Pending });
+            await batch.TrackAsync(Entry(i, SessionStatus.Uploaded, sent.AddSeconds(1)) with { NotionStatus = NotionLinkStatus.Pending });
+        }
+
+        // A report sent again (a session resuming after a crash reports its state anew) is no new transition.
+        await batch.TrackAsync(Entry(0, SessionStatus.Uploaded, sent.AddSeconds(1)) with { NotionStatus = NotionLinkStatus.Pending });
+        await batch.TrackAsync(Entry(0, SessionStatus.Linked, sent.AddSeconds(2)) with { NotionStatus = NotionLinkStatus.Linked });
+        await batch.TrackAsync(Entry(1, SessionStatus.Uploaded, sent.AddSeconds(2)) with { NotionStatus = NotionLinkStatus.Failed });
+
+        var before = await Eventually.UntilAsync(
+            "the batch to see every report",
+            () => batch.GetPageAsync(new BatchPageQuery(0, 0, Status: null)),
+            page => page?.Summary.Counts[SessionStatus.Linked] == 1 && page.Summary.LinkFailed == 1,
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(30, before!.Throughput.Count);
+        Assert.Equal((3, 1), (before.Throughput.Sum(m => m.Stored), before.Throughput.Sum(m => m.Linked)));
+        Assert.Equal(1, before.Summary.AwaitingLink);
+        Assert.Equal(["session-00001"], await batch.GetFailedLinksAsync());
+
+        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        var after = await batch.GetPageAsync(new BatchPageQuery(0, 0, Status: null));
+
+        // Sums, not minutes: a minute may have begun since, and the window moved on with it.
+        Assert.Equal((3, 1), (after!.Throughput.Sum(m => m.Stored), after.Throughput.Sum(m => m.Linked)));
+        Assert.Equal((1, 1), (after.Summary.AwaitingLink, after.Summary.LinkFailed));
+    }
+
     private static async Task<List<string>> ReadPagesAsync(IBatchGrain batch)
     {
         var ids = new List<string>();

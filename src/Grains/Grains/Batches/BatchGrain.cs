@@ -28,6 +28,8 @@ public sealed class BatchGrain(
     // Sessions per status, kept as entries change: a summary is asked for at every page and every change a watcher
     // reads, and counting a large batch each time would cost more than the rest of the call.
     private readonly Dictionary<SessionStatus, int> _counts = Enum.GetValues<SessionStatus>().ToDictionary(s => s, _ => 0);
+    private int _awaitingLink;
+    private int _linkFailed;
     // Places held for sessions being created and not yet reported, with when each is given up.
     private readonly Dictionary<string, DateTimeOffset> _reserved = [];
     private readonly List<GrainState<BatchPage>> _pages = [];
@@ -68,9 +70,11 @@ public sealed class BatchGrain(
             return Task.CompletedTask;
         }
 
+        var now = timeProvider.GetUtcNow();
+        BatchThroughput.Count(batch.State.Throughput, known, entry, now);
         Place(entry);
         var change = new BatchChange(++batch.State.Sequence, entry);
-        batch.State.UpdatedTime = timeProvider.GetUtcNow();
+        batch.State.UpdatedTime = now;
         _changes.Enqueue(change);
         if (_changes.Count > KeptChanges)
         {
@@ -155,8 +159,14 @@ public sealed class BatchGrain(
             sessions.Add(entry);
         }
 
-        return Task.FromResult<BatchSessionsPage?>(new BatchSessionsPage(Summary(), sessions, next, batch.State.Sequence));
+        return Task.FromResult<BatchSessionsPage?>(new BatchSessionsPage(Summary(), sessions, next, batch.State.Sequence)
+        {
+            Throughput = BatchThroughput.Last(batch.State.Throughput, timeProvider.GetUtcNow()),
+        });
     }
+
+    public Task<IReadOnlyList<string>?> GetFailedLinksAsync() =>
+        Task.FromResult<IReadOnlyList<string>?>(_sessions.Count == 0 ? null : [.. _order.Where(id => IsLinkFailed(_sessions[id]))]);
 
     private static string PageStateName(int page) => $"batch-page-{page}";
 
@@ -191,14 +201,29 @@ public sealed class BatchGrain(
         if (_sessions.TryGetValue(entry.SessionId, out var previous))
         {
             _counts[previous.Status]--;
+            _awaitingLink -= AwaitsLink(previous) ? 1 : 0;
+            _linkFailed -= IsLinkFailed(previous) ? 1 : 0;
         }
 
         _sessions[entry.SessionId] = entry;
         _counts[entry.Status]++;
+        _awaitingLink += AwaitsLink(entry) ? 1 : 0;
+        _linkFailed += IsLinkFailed(entry) ? 1 : 0;
     }
 
+    // A session that may still upload, or did, and whose row is not written yet: the queue the ETA is counted from.
+    private static bool AwaitsLink(BatchSessionEntry entry) =>
+        entry.NotionStatus == NotionLinkStatus.Pending && entry.Status is SessionStatus.Pending or SessionStatus.Uploading or SessionStatus.Uploaded;
+
+    private static bool IsLinkFailed(BatchSessionEntry entry) =>
+        entry is { Status: SessionStatus.Uploaded, NotionStatus: NotionLinkStatus.Failed };
+
     private BatchSummary Summary() =>
-        new(this.GetPrimaryKeyString(), _sessions.Count, new Dictionary<SessionStatus, int>(_counts), batch.State.UpdatedTime);
+        new(this.GetPrimaryKeyString(), _sessions.Count, new Dictionary<SessionStatus, int>(_counts), batch.State.UpdatedTime)
+        {
+            AwaitingLink = _awaitingLink,
+            LinkFailed = _linkFailed,
+        };
 
     private async Task FlushAsync()
     {

@@ -9,6 +9,9 @@ public sealed record BatchState
     [Id(1)] public long Sequence { get; set; }
     [Id(2)] public DateTimeOffset UpdatedTime { get; set; }
     [Id(3)] public int PageCount { get; set; }
+
+    /// <summary>Stored and linked documents per minute, the last 30 minutes (<see cref="BatchThroughput"/>).</summary>
+    [Id(4)] public List<BatchMinute> Throughput { get; init; } = [];
 }
 
 /// <summary>
