@@ -30,6 +30,8 @@ public sealed class FakeGateway : IAsyncDisposable
     private int _unavailableSends;
     private int _tusCreates;
     private int _acceptedPatches;
+    private int _lockedPatches;
+    private int _patchRequests;
 
     private FakeGateway(WebApplication app)
     {
@@ -57,6 +59,18 @@ public sealed class FakeGateway : IAsyncDisposable
 
     /// <summary>Called with the running count when a send has been read whole and accepted, before the answer.</summary>
     public Action<int>? OnSendAccepted { get; set; }
+
+    /// <summary>How many tus PATCHes get <c>423</c> (another PATCH holds the upload) before they are let through.</summary>
+    public int LockedPatches { get; set; }
+
+    /// <summary>The PATCH requests (counted from 1) whose bytes are appended but whose answer is lost: the connection is cut.</summary>
+    public ISet<int> AnswerLostForPatches { get; } = new HashSet<int>();
+
+    /// <summary>The PATCH requests that were refused with 409 because their offset was not the upload's.</summary>
+    public ConcurrentQueue<long> ConflictingOffsets { get; } = new();
+
+    /// <summary>The headers each tus request came with: method, Tus-Resumable, Content-Type.</summary>
+    public ConcurrentQueue<(string Method, string? TusResumable, string? ContentType)> TusRequests { get; } = new();
 
     /// <summary>Called with the running count when a tus PATCH has been appended, before the answer.</summary>
     public Action<int>? OnPatchAccepted { get; set; }
@@ -106,6 +120,11 @@ public sealed class FakeGateway : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             _authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
+            if (context.Request.Path.StartsWithSegments("/api/tus"))
+            {
+                TusRequests.Enqueue((context.Request.Method, context.Request.Headers["Tus-Resumable"].FirstOrDefault(), context.Request.ContentType));
+            }
+
             await next(context);
         });
         app.MapPost("/api/notion/upload-proxy/create", CreateAsync);
@@ -246,9 +265,15 @@ public sealed class FakeGateway : IAsyncDisposable
     {
         var response = request.HttpContext.Response;
         response.Headers["Tus-Resumable"] = "1.0.0";
+        var number = Interlocked.Increment(ref _patchRequests);
         if (!_sessions.TryGetValue(id, out var session))
         {
             return Results.NotFound();
+        }
+
+        if (Interlocked.Increment(ref _lockedPatches) <= LockedPatches)
+        {
+            return Problem(423, "upload_locked", "Another PATCH is writing to this upload.");
         }
 
         if (request.Headers["Tus-Resumable"] != "1.0.0")
@@ -268,6 +293,7 @@ public sealed class FakeGateway : IAsyncDisposable
         {
             if (offset != session.Received.Length)
             {
+                ConflictingOffsets.Enqueue(offset);
                 return Problem(409, "upload_offset_mismatch", $"The upload is at {session.Received.Length}, not {offset}.");
             }
 
@@ -286,6 +312,11 @@ public sealed class FakeGateway : IAsyncDisposable
         }
 
         OnPatchAccepted?.Invoke(Interlocked.Increment(ref _acceptedPatches));
+        if (AnswerLostForPatches.Contains(number))
+        {
+            request.HttpContext.Abort();
+        }
+
         return Results.NoContent();
     }
 
