@@ -9,18 +9,19 @@ internal sealed record BenchOptions
         Usage: dotnet run -c Release --project bench -- <command> [options]
 
         Commands:
-          all        ceiling, workflow, info, memory, large and notion, in one table
+          all        ceiling, workflow, info, memory, large, tus and notion, in one table
           workflow   create -> send -> info at 1 MB and 10 MB documents, with the ceiling's 1 MB figure
           info       info polling over many sessions, with the ceiling's small-JSON figure
           memory     memory per idle session
           large      one 100 MB document: the gateway's memory growth
+          tus        one 100 MB document over tus in 5 MB chunks: throughput and the gateway's memory growth
           notion     the rate at which Notion requests drain
           ceiling    the bare Kestrel ceiling alone
           micro      BenchmarkDotNet micro-benchmarks (arguments after it go to BenchmarkSwitcher, e.g. --filter '*Sign*')
 
         Options:
           --gateway URL          drive a running gateway (e.g. deploy/local/cluster.sh) instead of starting one;
-                                 the rows that need its process or its Notion (memory, large, Notion) say n/a
+                                 the rows that need its process or its Notion (memory, large, tus, Notion) say n/a
           --api-key KEY          sent as X-Api-Key, for a gateway that has UPLOADPROXY_API_KEYS (with --gateway)
           --sessions N           idle sessions for the memory figure (default 100000)
           --info-sessions N      sessions created before info polling (default 10000)

@@ -14,7 +14,7 @@ namespace UploadProxy.Bench;
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] Commands = ["all", "workflow", "info", "memory", "large", "notion", "ceiling", "micro"];
+    private static readonly string[] Commands = ["all", "workflow", "info", "memory", "large", "tus", "notion", "ceiling", "micro"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -97,6 +97,11 @@ internal static class Program
         if (command is "all" or "large")
         {
             await LargeDocumentScenario.RunAsync(context);
+        }
+
+        if (command is "all" or "tus")
+        {
+            await TusUploadScenario.RunAsync(context);
         }
 
         if (command is "all" or "notion")

@@ -91,7 +91,8 @@ internal static class LargeDocumentScenario
         }
     }
 
-    private static async Task<long> SampleAsync(int pid, CancellationToken cancellationToken)
+    /// <summary>The highest resident memory of the process, sampled every 10 ms until cancelled (the tus scenario's too).</summary>
+    internal static async Task<long> SampleAsync(int pid, CancellationToken cancellationToken)
     {
         long peak = 0;
         while (!cancellationToken.IsCancellationRequested)

@@ -107,6 +107,76 @@ public sealed class InterruptionTests : IAsyncLifetime, IDisposable
         Assert.All(_documents.ReadManifest().Values, entry => Assert.Equal("uploaded", entry.Text("status")));
     }
 
+    [Fact]
+    public async Task Resumable_rerun_after_interruption_sends_only_the_bytes_the_gateway_lacks()
+    {
+        const int chunk = 128 * 1024;
+        var pdf = _documents.AddPdf("scan.pdf", seed: 7, size: 8 * chunk);
+        string[] resumable = [.. Upload(), "--resumable", "--chunk-size", chunk.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        using var interruption = new CancellationTokenSource();
+        _gateway.OnPatchAccepted = accepted =>
+        {
+            if (accepted == 3)
+            {
+                interruption.Cancel();
+            }
+        };
+
+        var first = await CliRunner.RunAsync(resumable, interruption.Token);
+
+        Assert.Equal(130, first.ExitCode);
+        Assert.Equal(3, _gateway.Patches.Count);
+        var tusUrl = _documents.ReadManifest()[pdf].Text("tus_url");
+        Assert.NotNull(tusUrl);
+
+        _gateway.OnPatchAccepted = null;
+        var second = await CliRunner.RunAsync(resumable);
+
+        Assert.True(second.ExitCode == 0, second.Output);
+        // One upload, each byte sent once: the rerun began at the gateway's offset (3 chunks), not at zero.
+        Assert.Equal(1, _gateway.TusCreates);
+        Assert.Equal(0, _gateway.Creates);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i * chunk), _gateway.Patches.Select(patch => patch.Offset));
+        var session = Assert.Single(_gateway.Sessions);
+        Assert.Equal(Documents.Sha256(pdf), session.Sha256);
+        Assert.Equal("scan.pdf", session.Filename);
+        Assert.Equal("b1", session.BatchId);
+        var entry = _documents.ReadManifest()[pdf];
+        Assert.Equal("uploaded", entry.Text("status"));
+        Assert.Equal(session.Id, entry.Text("session_id"));
+        Assert.Equal(tusUrl, entry.Text("tus_url"));
+    }
+
+    [Fact]
+    public async Task Resumable_rerun_whose_upload_is_gone_starts_a_new_upload_from_zero()
+    {
+        const int chunk = 64 * 1024;
+        var pdf = _documents.AddPdf("scan.pdf", seed: 3, size: 4 * chunk);
+        string[] resumable = [.. Upload(), "--resumable", "--chunk-size", chunk.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        using var interruption = new CancellationTokenSource();
+        _gateway.OnPatchAccepted = accepted =>
+        {
+            if (accepted == 2)
+            {
+                interruption.Cancel();
+            }
+        };
+        Assert.Equal(130, (await CliRunner.RunAsync(resumable, interruption.Token)).ExitCode);
+        var lost = _documents.ReadManifest()[pdf].Text("session_id")!;
+        _gateway.Forget(lost);
+
+        _gateway.OnPatchAccepted = null;
+        var rerun = await CliRunner.RunAsync(resumable);
+
+        Assert.True(rerun.ExitCode == 0, rerun.Output);
+        Assert.Equal(2, _gateway.TusCreates);
+        var session = Assert.Single(_gateway.Sessions);
+        Assert.NotEqual(lost, session.Id);
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => (long)i * chunk), _gateway.Patches.Where(patch => patch.SessionId == session.Id).Select(patch => patch.Offset));
+        Assert.Equal(Documents.Sha256(pdf), session.Sha256);
+        Assert.Equal(session.Id, _documents.ReadManifest()[pdf].Text("session_id"));
+    }
+
     private int UploadingInManifest()
     {
         try

@@ -60,4 +60,51 @@ public sealed class RealGatewayTests : IDisposable
 
         Directory.Delete(dataDirectory, recursive: true);
     }
+
+    [Fact]
+    public async Task Resumable_upload_cut_part_way_through_the_real_gateway_is_resumed_and_stored_once_with_its_sha256()
+    {
+        await using var cloudinary = await FakeCloudinaryServer.StartAsync();
+        var dataDirectory = TestSettings.NewDataDirectory();
+        var batch = $"cli-{Guid.NewGuid():N}";
+        const int chunk = 256 * 1024;
+        var pdf = _documents.AddPdf("large.pdf", seed: 11, size: 16 * chunk);
+        await using (var gateway = await GatewayProcess.StartAsync(TestSettings.Standalone(dataDirectory).WithCloudinary(cloudinary).AsEnvironment(), dataDirectory))
+        {
+            string[] upload =
+            [
+                "upload", _documents.Root, "--gateway", gateway.Address.ToString(), "--batch", batch,
+                "--resumable", "--chunk-size", chunk.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ];
+            var client = new UploadProxyClient(new HttpClient { BaseAddress = gateway.Address });
+            using var interruption = new CancellationTokenSource();
+            using (var cutAfterThree = new PatchCounter(cutAfter: 3, interruption))
+            {
+                Assert.Equal(130, (await CliRunner.RunAsync(upload, cutAfterThree, interruption.Token)).ExitCode);
+            }
+
+            var sessionId = _documents.ReadManifest()[pdf].Text("session_id")!;
+            var (_, cut) = await client.InfoAsync(sessionId);
+            Assert.Equal("pending", cut.GetProperty("status").GetString());
+            Assert.Equal(3 * chunk, cut.GetProperty("received_bytes").GetInt64());
+
+            using var counter = new PatchCounter();
+            var rerun = await CliRunner.RunAsync(upload, counter);
+
+            // The rerun sent the 13 chunks the gateway lacked, not the whole file again.
+            Assert.True(rerun.ExitCode == 0, $"{rerun.Output}\n{gateway.Output}");
+            Assert.Equal(13, counter.Accepted);
+            Assert.Equal(sessionId, _documents.ReadManifest()[pdf].Text("session_id"));
+            var (_, session) = await client.InfoAsync(sessionId);
+            Assert.Equal("uploaded", session.GetProperty("status").GetString());
+            Assert.Equal("tus", session.GetProperty("protocol").GetString());
+            Assert.Equal(Documents.Sha256(pdf), session.GetProperty("sha256").GetString());
+            Assert.Equal(16 * chunk, session.GetProperty("received_bytes").GetInt64());
+            var asset = Assert.Single(cloudinary.Assets);
+            Assert.Equal(Documents.Sha256(pdf), asset.Sha256);
+            Assert.Equal(1, asset.UploadCount);
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
 }

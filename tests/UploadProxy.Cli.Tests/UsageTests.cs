@@ -15,6 +15,7 @@ public sealed class UsageTests : IDisposable
         { ["upload", "{root}", "--gateway", "ftp://127.0.0.1:9", "--batch", "b1"] },
         { ["upload", "{root}", "--gateway", "http://127.0.0.1:9", "--batch", "b1", "--concurrency", "0"] },
         { ["upload", "{root}/missing", "--gateway", "http://127.0.0.1:9", "--batch", "b1"] },
+        { ["upload", "{root}", "--gateway", "http://127.0.0.1:9", "--batch", "b1", "--resumable", "--chunk-size", "0"] },
         { ["upload", "{root}", "--gateway", "http://127.0.0.1:9", "--batch", "b1", "--unknown"] },
         { ["status", "--gateway", "http://127.0.0.1:9"] },
         { ["frobnicate"] },

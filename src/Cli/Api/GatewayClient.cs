@@ -18,6 +18,11 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string? apiKey
 
     private readonly Uri _base = gateway.AbsoluteUri.EndsWith('/') ? gateway : new Uri(gateway.AbsoluteUri + "/");
 
+    /// <summary>The gateway's address, ending in '/', that relative routes resolve against.</summary>
+    public Uri Base => _base;
+
+    public GatewayTimings Timings => timings;
+
     public Task<SessionResource> CreateSessionAsync(CreateSessionRequest body, CancellationToken cancellationToken) =>
         SendAsync(
             () => new HttpRequestMessage(HttpMethod.Post, new Uri(_base, SessionsPath + "create"))
@@ -69,9 +74,22 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string? apiKey
     private static string BatchPagePath(string batchId, string? cursor) =>
         "api/batches/" + Uri.EscapeDataString(batchId) + "?limit=1000" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
 
-    private async Task<T> SendAsync<T>(
+    private Task<T> SendAsync<T>(
         Func<HttpRequestMessage> newRequest,
         JsonTypeInfo<T> type,
+        TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        SendAsync(
+            newRequest,
+            async (response, token) => await response.Content.ReadFromJsonAsync(type, token)
+                ?? throw new GatewayException((int)response.StatusCode, "invalid_response", "The gateway answered with an empty body."),
+            timeout,
+            cancellationToken);
+
+    /// <summary>Sends until a 2xx, which <paramref name="read"/> turns into the result; 429, 503 and transport failures are retried.</summary>
+    internal async Task<T> SendAsync<T>(
+        Func<HttpRequestMessage> newRequest,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> read,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
@@ -92,8 +110,7 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string? apiKey
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token);
                 if (response.IsSuccessStatusCode)
                 {
-                    return await response.Content.ReadFromJsonAsync(type, attemptCancellation.Token)
-                        ?? throw new GatewayException((int)response.StatusCode, "invalid_response", "The gateway answered with an empty body.");
+                    return await read(response, attemptCancellation.Token);
                 }
 
                 var failure = await ReadProblemAsync(response, attemptCancellation.Token);
@@ -143,7 +160,7 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string? apiKey
     }
 
     /// <summary>Exponential, capped, with jitter so that parallel uploads do not retry in step.</summary>
-    private TimeSpan Backoff(int attempt)
+    internal TimeSpan Backoff(int attempt)
     {
         var exponential = timings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16));
         var capped = Math.Min(exponential, timings.RetryMaxDelay.TotalMilliseconds);

@@ -4,7 +4,11 @@ using UploadProxy.Cli.Api;
 namespace UploadProxy.Cli.Upload;
 
 /// <summary>What one <c>upload</c> run was asked to do.</summary>
-internal sealed record UploadPlan(string BatchId, int Concurrency, TimeSpan WaitLimit);
+internal sealed record UploadPlan(string BatchId, int Concurrency, TimeSpan WaitLimit, bool Resumable = false, long ChunkSize = UploadPlan.DefaultChunkSize)
+{
+    /// <summary>5 MiB: what tus clients commonly use, and at most that much is sent again after a cut.</summary>
+    public const long DefaultChunkSize = 5 * 1024 * 1024;
+}
 
 /// <summary>
 /// Sends each file's bytes at most once per run and, through the manifest, across runs: a file whose
@@ -23,6 +27,8 @@ internal sealed class BatchUploader(
 
     // Waiting costs the gateway one small GET per poll, so more files may wait than transfer at once.
     private readonly SemaphoreSlim _waitSlots = new(plan.Concurrency * 4, plan.Concurrency * 4);
+
+    private readonly ResumableTransfer _resumable = new(new TusClient(client), manifest, plan, time);
 
     // Copies of the same bytes under other names share one upload.
     private readonly ConcurrentDictionary<string, Lazy<Task<ManifestEntry>>> _byContent = new(StringComparer.Ordinal);
@@ -77,23 +83,29 @@ internal sealed class BatchUploader(
                 }
 
                 session = await ResumableSessionAsync(knownId, cancellationToken);
-                if (session is not null)
-                {
-                    entry = await RecordAsync(entry, session);
-                }
+                entry = session is null
+                    ? entry with { TusUrl = null } // a new session needs a new tus upload too
+                    : await RecordAsync(entry, session);
             }
 
             await _transferSlots.WaitAsync(cancellationToken);
             try
             {
                 transfer = progress.Start(file);
-                if (session is null)
+                if (session is null && !plan.Resumable)
                 {
                     session = await client.CreateSessionAsync(new CreateSessionRequest(file.Name, plan.BatchId, file.Length), cancellationToken);
                     entry = await RecordAsync(entry, session);
                 }
 
-                if (session.Status == SessionStatuses.Pending)
+                // A file begun over tus is finished over tus, with or without --resumable on the rerun.
+                if (session is null || (session.Status == SessionStatuses.Pending && entry.TusUrl is not null))
+                {
+                    entry = await _resumable.SendAsync(entry, file, transfer.Report, cancellationToken);
+                    session = await client.GetSessionAsync(entry.SessionId!, cancellationToken);
+                    entry = await RecordAsync(entry, session);
+                }
+                else if (session.Status == SessionStatuses.Pending)
                 {
                     session = await client.SendDocumentAsync(session.Id, file, transfer.Report, cancellationToken);
                     entry = await RecordAsync(entry, session);

@@ -25,6 +25,10 @@ internal sealed record ManifestEntry
     public string? Sha256 { get; init; }
     public long Bytes { get; init; }
     public string? SessionId { get; init; }
+
+    /// <summary>The tus upload carrying the file (<c>--resumable</c>), kept so that a rerun resumes it part-way.</summary>
+    public string? TusUrl { get; init; }
+
     public required string Status { get; init; }
     public string? NotionStatus { get; init; }
     public string? Url { get; init; }

@@ -31,7 +31,7 @@ internal sealed class UploadCommand(CliServices services) : AsyncCommand<UploadS
         using var manifest = opened;
         var client = new GatewayClient(
             services.Http, settings.GatewayUri, settings.ApiKey ?? services.DefaultApiKey, services.Timings, services.Time);
-        var plan = new UploadPlan(settings.Batch, settings.Concurrency, TimeSpan.FromSeconds(settings.WaitSeconds));
+        var plan = new UploadPlan(settings.Batch, settings.Concurrency, TimeSpan.FromSeconds(settings.WaitSeconds), settings.Resumable, settings.ChunkSize);
         var interrupted = false;
         try
         {

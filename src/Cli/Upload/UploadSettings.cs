@@ -29,6 +29,15 @@ internal sealed partial class UploadSettings : GatewaySettings
     [DefaultValue(1800)]
     public int WaitSeconds { get; init; }
 
+    [CommandOption("--resumable")]
+    [Description("Upload over tus (/api/tus) in chunks, so that an interrupted run resumes each file where the gateway got to")]
+    public bool Resumable { get; init; }
+
+    [CommandOption("--chunk-size <BYTES>")]
+    [Description("Bytes per tus PATCH with --resumable; at most this much is sent again after a cut")]
+    [DefaultValue(UploadPlan.DefaultChunkSize)]
+    public long ChunkSize { get; init; }
+
     public override ValidationResult Validate()
     {
         var gateway = base.Validate();
@@ -50,6 +59,11 @@ internal sealed partial class UploadSettings : GatewaySettings
         if (WaitSeconds < 1)
         {
             return ValidationResult.Error("--wait must be at least 1 second.");
+        }
+
+        if (ChunkSize < 1)
+        {
+            return ValidationResult.Error("--chunk-size must be at least 1 byte.");
         }
 
         var missing = Paths.FirstOrDefault(path => !File.Exists(path) && !Directory.Exists(path));

@@ -20,6 +20,11 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:05")]
     Task<bool> NeedsStagedDocumentAsync(string stagingKey);
 
+    /// <summary>Whether the session still needs its tus part: it is a tus upload still receiving bytes, not expired.</summary>
+    /// <remarks>The sweep of parts asks this of every old part, so, as above, a dead silo must not hold it up for 30 s.</remarks>
+    [ResponseTimeout("00:00:05")]
+    Task<bool> NeedsUploadPartAsync();
+
     /// <summary>Runs Notion linking again after it failed for good (once the database is fixed); otherwise changes nothing.</summary>
     Task<UploadSessionSnapshot?> RetryLinkAsync();
 

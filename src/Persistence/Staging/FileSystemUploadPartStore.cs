@@ -34,6 +34,21 @@ public sealed class FileSystemUploadPartStore : IUploadPartStore
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<string> ListUntouchedSinceAsync(
+        DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        foreach (var part in new DirectoryInfo(_root).EnumerateFiles("*.part"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var sessionId = Path.GetFileNameWithoutExtension(part.Name);
+            if (UploadProxy.Grains.SessionId.IsValid(sessionId) && part.LastWriteTimeUtc < cutoff.UtcDateTime)
+            {
+                yield return sessionId;
+            }
+        }
+    }
+
     private string PathOf(string sessionId) =>
         UploadProxy.Grains.SessionId.IsValid(sessionId)
             ? Path.Combine(_root, sessionId + ".part")

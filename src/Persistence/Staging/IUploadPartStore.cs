@@ -18,6 +18,12 @@ public interface IUploadPartStore
 
     /// <summary>Deletes the session's part; deleting what is not there is not an error.</summary>
     Task DeleteAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The sessions whose part nothing has written to since <paramref name="cutoff"/>: candidates for the sweep of
+    /// parts a crash or a PATCH racing an expiry left behind, each to be deleted only if its session no longer needs it.
+    /// </summary>
+    IAsyncEnumerable<string> ListUntouchedSinceAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
 
 /// <summary>One PATCH's bytes appended to a part. Disposing it without commit takes the part back to where it began.</summary>

@@ -42,6 +42,23 @@ public sealed class PostgresUploadPartStore(NpgsqlDataSource dataSource) : IUplo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async IAsyncEnumerable<string> ListUntouchedSinceAsync(
+        DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Every PATCH rewrites at least the chunk its offset falls in, so the newest chunk's time is the part's last write.
+        await using var command = dataSource.CreateCommand("""
+            SELECT substr(staging_key, 5) FROM staged_document_chunks
+            WHERE staging_key LIKE 'tus/%'
+            GROUP BY staging_key HAVING max(written_at) < $1
+            """);
+        command.Parameters.AddWithValue(cutoff.UtcDateTime);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetString(0);
+        }
+    }
+
     private static string KeyOf(string sessionId) =>
         UploadProxy.Grains.SessionId.IsValid(sessionId) ? $"tus/{sessionId}" : throw new ArgumentException("Not a session id.", nameof(sessionId));
 

@@ -19,7 +19,13 @@ public static class CliRunner
         SendTimeout = TimeSpan.FromSeconds(60),
     };
 
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, CancellationToken cancellationToken = default)
+    public static Task<CliResult> RunAsync(IEnumerable<string> args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, handler: null, cancellationToken);
+
+    /// <param name="args">The command line.</param>
+    /// <param name="handler">What carries the tool's requests, to count or cut them; a plain handler when null.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, HttpMessageHandler? handler, CancellationToken cancellationToken = default)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -30,7 +36,7 @@ public static class CliRunner
             Out = new AnsiConsoleOutput(TextWriter.Synchronized(output)),
         });
         console.Profile.Width = 300;
-        using var http = new HttpClient();
+        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         var services = new CliServices(console, http, Fast, TimeProvider.System, DefaultApiKey: null);
         var exitCode = await CliApplication.RunAsync(args, services, cancellationToken);
         return new CliResult(exitCode, output.ToString());

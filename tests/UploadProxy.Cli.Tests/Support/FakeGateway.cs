@@ -28,6 +28,10 @@ public sealed class FakeGateway : IAsyncDisposable
     private int _acceptedSends;
     private int _rateLimitedCreates;
     private int _unavailableSends;
+    private int _tusCreates;
+    private int _acceptedPatches;
+    private int _lockedPatches;
+    private int _patchRequests;
 
     private FakeGateway(WebApplication app)
     {
@@ -56,13 +60,36 @@ public sealed class FakeGateway : IAsyncDisposable
     /// <summary>Called with the running count when a send has been read whole and accepted, before the answer.</summary>
     public Action<int>? OnSendAccepted { get; set; }
 
+    /// <summary>How many tus PATCHes get <c>423</c> (another PATCH holds the upload) before they are let through.</summary>
+    public int LockedPatches { get; set; }
+
+    /// <summary>The PATCH requests (counted from 1) whose bytes are appended but whose answer is lost: the connection is cut.</summary>
+    public ISet<int> AnswerLostForPatches { get; } = new HashSet<int>();
+
+    /// <summary>The PATCH requests that were refused with 409 because their offset was not the upload's.</summary>
+    public ConcurrentQueue<long> ConflictingOffsets { get; } = new();
+
+    /// <summary>The headers each tus request came with: method, Tus-Resumable, Content-Type.</summary>
+    public ConcurrentQueue<(string Method, string? TusResumable, string? ContentType)> TusRequests { get; } = new();
+
+    /// <summary>Called with the running count when a tus PATCH has been appended, before the answer.</summary>
+    public Action<int>? OnPatchAccepted { get; set; }
+
     public int Creates => Volatile.Read(ref _creates);
+
+    public int TusCreates => Volatile.Read(ref _tusCreates);
+
+    /// <summary>Each tus PATCH the fake appended, in order: the upload and the offset its bytes began at.</summary>
+    public ConcurrentQueue<(string SessionId, long Offset, int Length)> Patches { get; } = new();
 
     public IReadOnlyDictionary<string, int> SendsBySha256 => _sendsBySha;
 
     public IReadOnlyCollection<string?> Authorizations => _authorizations;
 
     public IReadOnlyCollection<FakeSession> Sessions => [.. _sessions.Values];
+
+    /// <summary>Drops a session, as an expired or swept upload is gone: its URLs answer 404 from then on.</summary>
+    public void Forget(string sessionId) => _sessions.TryRemove(sessionId, out _);
 
     public static async Task<FakeGateway> StartAsync()
     {
@@ -93,12 +120,20 @@ public sealed class FakeGateway : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             _authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
+            if (context.Request.Path.StartsWithSegments("/api/tus"))
+            {
+                TusRequests.Enqueue((context.Request.Method, context.Request.Headers["Tus-Resumable"].FirstOrDefault(), context.Request.ContentType));
+            }
+
             await next(context);
         });
         app.MapPost("/api/notion/upload-proxy/create", CreateAsync);
         app.MapPost("/api/notion/upload-proxy/send/{id}", SendAsync);
         app.MapGet("/api/notion/upload-proxy/info/{id}", Info);
         app.MapGet("/api/batches/{batchId}", Batch);
+        app.MapPost("/api/tus", CreateTus);
+        app.MapMethods("/api/tus/{id}", ["HEAD"], HeadTus);
+        app.MapMethods("/api/tus/{id}", ["PATCH"], PatchTusAsync);
     }
 
     private async Task<IResult> CreateAsync(HttpRequest request)
@@ -181,6 +216,108 @@ public sealed class FakeGateway : IAsyncDisposable
         OnSendAccepted?.Invoke(Interlocked.Increment(ref _acceptedSends));
         var respondAsync = request.Headers["Prefer"].Contains("respond-async");
         return Results.Json(Resource(session), statusCode: respondAsync || session.Status == "uploading" ? 202 : 200);
+    }
+
+    private IResult CreateTus(HttpRequest request)
+    {
+        if (request.Headers["Tus-Resumable"] != "1.0.0")
+        {
+            return Results.StatusCode(412);
+        }
+
+        var metadata = request.Headers["Upload-Metadata"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Trim().Split(' '))
+            .ToDictionary(pair => pair[0], pair => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pair[1])));
+        Interlocked.Increment(ref _tusCreates);
+        var session = new FakeSession
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Filename = metadata.GetValueOrDefault("filename"),
+            BatchId = metadata.GetValueOrDefault("batch_id"),
+            ContentLength = long.Parse(request.Headers["Upload-Length"].ToString(), System.Globalization.CultureInfo.InvariantCulture),
+            NotionStatus = NotionEnabled ? "pending" : "disabled",
+        };
+        _sessions[session.Id] = session;
+        request.HttpContext.Response.Headers["Tus-Resumable"] = "1.0.0";
+        request.HttpContext.Response.Headers.Location = $"/api/tus/{session.Id}";
+        return Results.StatusCode(201);
+    }
+
+    private IResult HeadTus(string id, HttpResponse response)
+    {
+        response.Headers["Tus-Resumable"] = "1.0.0";
+        if (!_sessions.TryGetValue(id, out var session))
+        {
+            return Results.NotFound();
+        }
+
+        lock (session)
+        {
+            response.Headers["Upload-Offset"] = session.Received.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers["Upload-Length"] = session.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers.CacheControl = "no-store";
+        }
+
+        return Results.Ok();
+    }
+
+    private async Task<IResult> PatchTusAsync(string id, HttpRequest request)
+    {
+        var response = request.HttpContext.Response;
+        response.Headers["Tus-Resumable"] = "1.0.0";
+        var number = Interlocked.Increment(ref _patchRequests);
+        if (!_sessions.TryGetValue(id, out var session))
+        {
+            return Results.NotFound();
+        }
+
+        if (Interlocked.Increment(ref _lockedPatches) <= LockedPatches)
+        {
+            return Problem(423, "upload_locked", "Another PATCH is writing to this upload.");
+        }
+
+        if (request.Headers["Tus-Resumable"] != "1.0.0")
+        {
+            return Results.StatusCode(412);
+        }
+
+        if (request.ContentType != "application/offset+octet-stream")
+        {
+            return Problem(415, "unsupported_media_type", "A PATCH body is application/offset+octet-stream.");
+        }
+
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+        var offset = long.Parse(request.Headers["Upload-Offset"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        lock (session)
+        {
+            if (offset != session.Received.Length)
+            {
+                ConflictingOffsets.Enqueue(offset);
+                return Problem(409, "upload_offset_mismatch", $"The upload is at {session.Received.Length}, not {offset}.");
+            }
+
+            session.Received.Write(body.GetBuffer(), 0, (int)body.Length);
+            Patches.Enqueue((id, offset, (int)body.Length));
+            if (session.Received.Length == session.ContentLength)
+            {
+                var bytes = session.Received.ToArray();
+                session.Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                _sendsBySha.AddOrUpdate(session.Sha256, 1, (_, count) => count + 1);
+                session.Url = $"https://res.example.test/raw/upload/v1/dashboard-documents/{session.Id}-{session.Filename}";
+                session.Status = InfoCallsUntilUploaded > 0 ? "uploading" : "uploaded";
+            }
+
+            response.Headers["Upload-Offset"] = session.Received.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        OnPatchAccepted?.Invoke(Interlocked.Increment(ref _acceptedPatches));
+        if (AnswerLostForPatches.Contains(number))
+        {
+            request.HttpContext.Abort();
+        }
+
+        return Results.NoContent();
     }
 
     private IResult Info(string id)
@@ -267,4 +404,7 @@ public sealed class FakeSession
     public string NotionStatus { get; set; } = "disabled";
     public string? NotionPageUrl { get; set; }
     public int InfoCalls { get; set; }
+
+    /// <summary>The bytes a tus upload has received so far.</summary>
+    public MemoryStream Received { get; } = new();
 }

@@ -60,6 +60,28 @@ public sealed class PostgresUploadPartStoreTests : IAsyncLifetime
         Assert.Equal(0L, await count.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task Only_parts_nothing_was_written_to_since_the_cutoff_are_listed_for_the_sweep()
+    {
+        var idle = SessionId.New();
+        var active = SessionId.New();
+        await PatchAsync(idle, 0, SamplePdf.Create(minimumBytes: 2 * PostgresStagingStore.ChunkSize, seed: 14), commit: true);
+        await PatchAsync(active, 0, SamplePdf.Create(seed: 15), commit: true);
+        // The idle part's last PATCH was two hours ago; a staged document's chunks are not parts and never listed.
+        await using (var age = _dataSource.CreateCommand("UPDATE staged_document_chunks SET written_at = now() - interval '2 hours' WHERE staging_key = $1"))
+        {
+            age.Parameters.AddWithValue($"tus/{idle}");
+            await age.ExecuteNonQueryAsync();
+        }
+
+        var staging = new PostgresStagingStore(_dataSource);
+        await staging.StageAsync(SessionId.New(), SamplePdf.Create(seed: 16));
+
+        var listed = await _store.ListUntouchedSinceAsync(DateTimeOffset.UtcNow.AddHours(-1), CancellationToken.None).ToListAsync();
+
+        Assert.Equal([idle], listed);
+    }
+
     private async Task PatchAsync(string id, long offset, byte[] bytes, bool commit)
     {
         await using var writer = await _store.OpenAtAsync(id, offset, CancellationToken.None);

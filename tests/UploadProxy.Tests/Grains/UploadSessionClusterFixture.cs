@@ -17,6 +17,7 @@ public class UploadSessionClusterFixture : IAsyncLifetime
     public FakeCloudinaryServer Cloudinary { get; private set; } = null!;
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public FileSystemStagingStore Staging { get; private set; } = null!;
+    public FileSystemUploadPartStore Parts { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -27,6 +28,7 @@ public class UploadSessionClusterFixture : IAsyncLifetime
         settings["Sessions:StagingOrphanAge"] = "00:00:05";
         await ConfigureAsync(settings);
         Staging = new FileSystemStagingStore(Path.Combine(_dataDirectory, "staging"));
+        Parts = new FileSystemUploadPartStore(Path.Combine(_dataDirectory, "staging"));
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSiloHost((_, host) =>
@@ -62,6 +64,21 @@ public class UploadSessionClusterFixture : IAsyncLifetime
     /// </summary>
     public Task AssertUnstagedAsync(string stagingKey) =>
         Eventually.UntilAsync($"the staged bytes {stagingKey} to be deleted", () => !IsStaged(stagingKey), TimeSpan.FromSeconds(30));
+
+    /// <summary>Whether the session's tus part is on disk.</summary>
+    public bool HasPart(string sessionId) => File.Exists(Path.Combine(_dataDirectory, "staging", "tus", sessionId + ".part"));
+
+    /// <summary>Writes a part for the session as a PATCH would, last written long before the orphan age, as a crash leaves one.</summary>
+    public async Task WriteOldPartAsync(string sessionId, byte[] bytes)
+    {
+        await using (var writer = await Parts.OpenAtAsync(sessionId, 0, CancellationToken.None))
+        {
+            await writer.WriteAsync(bytes, CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        File.SetLastWriteTimeUtc(Path.Combine(_dataDirectory, "staging", "tus", sessionId + ".part"), DateTime.UtcNow.AddHours(-2));
+    }
 
     public virtual async Task DisposeAsync()
     {

@@ -92,6 +92,18 @@ public sealed partial class UploadSessionGrain
         return new PatchGrant(PatchOutcome.Committed, Snapshot());
     }
 
+    public async Task<bool> NeedsUploadPartAsync()
+    {
+        if (!session.RecordExists || State.Protocol != UploadProtocol.Tus)
+        {
+            return false;
+        }
+
+        // An upload idle past its expiry is expired now, as its next HEAD would find it; its part goes with it.
+        await ExpireIfDueAsync();
+        return State.Status == SessionStatus.Pending;
+    }
+
     public Task ReleasePatchAsync(Guid lease)
     {
         Hold.Release(lease);
