@@ -18,7 +18,6 @@ internal static class TusUploadScenario
 {
     private const long DocumentBytes = 100 * Sizes.Megabyte;
     private const int ChunkBytes = 5 * (int)Sizes.Megabyte;
-    private const double TargetGrowthMegabytes = 32;
     private static readonly MediaTypeHeaderValue OffsetStream = new("application/offset+octet-stream");
 
     public static async Task RunAsync(BenchContext context)
@@ -50,41 +49,14 @@ internal static class TusUploadScenario
         SamplePdf.WriteFile(file, DocumentBytes);
         await Task.Delay(TimeSpan.FromSeconds(5));
 
-        var pid = gateway.ProcessId;
-        var baseline = pid is { } id ? await ProcessMemory.SettledResidentAsync(id, 3, TimeSpan.FromMilliseconds(300)) : 0;
-        var peakReset = pid is { } resetId && ProcessMemory.TryResetPeak(resetId);
-
         Progress.Say("tus: one 100 MB document in 5 MB chunks");
-        using var sampling = new CancellationTokenSource();
-        var sampler = pid is { } sampledId ? LargeDocumentScenario.SampleAsync(sampledId, sampling.Token) : Task.FromResult(0L);
-        var (transfer, stored) = await UploadAsync(http, file);
-        await sampling.CancelAsync();
-        var sampledPeak = await sampler;
+        await MemoryGrowth.MeasureAsync(context, gateway.ProcessId, "tus", "100 MB document over tus (5 MB PATCHes): RSS growth of the gateway+silo process", async () =>
+        {
+            var (transfer, stored) = await UploadAsync(http, file);
+            return $"{DocumentBytes / ChunkBytes} PATCHes took {ResultTable.Number(transfer.TotalSeconds)} s " +
+                $"({ResultTable.Number(Sizes.Megabytes(DocumentBytes) / transfer.TotalSeconds)} MB/s), stored after {ResultTable.Number(stored.TotalSeconds)} s";
+        });
         File.Delete(file);
-
-        var megabytesSent = Sizes.Megabytes(DocumentBytes);
-        var throughput =
-            $"{DocumentBytes / ChunkBytes} PATCHes took {ResultTable.Number(transfer.TotalSeconds)} s ({ResultTable.Number(megabytesSent / transfer.TotalSeconds)} MB/s), " +
-            $"stored after {ResultTable.Number(stored.TotalSeconds)} s";
-        var figure = "100 MB document over tus (5 MB PATCHes): RSS growth of the gateway+silo process";
-        var target = $"≤ {TargetGrowthMegabytes} MB";
-        if (pid is not { } measuredId)
-        {
-            context.Table.Add(figure, $"n/a (external gateway); {throughput}", target: target);
-            return;
-        }
-
-        var peak = Math.Max(sampledPeak, peakReset ? ProcessMemory.Peak(measuredId) : 0);
-        var growth = peak - baseline;
-        context.Table.Add(
-            figure,
-            $"{ResultTable.Megabytes(growth)} (baseline {ResultTable.Megabytes(baseline)}, peak {ResultTable.Megabytes(peak)}); {throughput}",
-            target: target,
-            verdict: ResultTable.Verdict(Sizes.Megabytes(growth) <= TargetGrowthMegabytes));
-        if (!peakReset)
-        {
-            context.Table.Note("tus: VmHWM could not be reset, so the peak is the highest VmRSS sampled every 10 ms.");
-        }
     }
 
     /// <summary>Creates the upload, PATCHes the file in 5 MB chunks, then polls until it is stored; returns both times.</summary>
