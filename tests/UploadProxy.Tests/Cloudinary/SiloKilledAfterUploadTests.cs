@@ -7,6 +7,7 @@ namespace UploadProxy.Tests.Cloudinary;
 public sealed class SiloKilledAfterUploadTests(UploadSessionClusterFixture fixture) : IClassFixture<UploadSessionClusterFixture>
 {
     private const int Sessions = 8;
+    private const int MaxSessions = 64;
 
     [Fact]
     public async Task Documents_stored_before_their_silo_died_are_adopted_by_the_survivor_not_uploaded_again()
@@ -19,30 +20,29 @@ public sealed class SiloKilledAfterUploadTests(UploadSessionClusterFixture fixtu
         fixture.Cloudinary.HoldAnswers();
         try
         {
-            for (var i = 0; i < Sessions; i++)
+            // Placement weighs the silos' load, so it may put many sessions in a row on one silo: sessions are opened
+            // until the silo this test kills holds some of them.
+            var management = grains.GetGrain<IManagementGrain>(0);
+            for (var i = 0; (i < Sessions || onSecondary.Count < 2) && i < MaxSessions; i++)
             {
                 var pdf = SamplePdf.Create(seed: 500 + i);
-                sessions.Add((await grains.StartUploadAsync(fixture.Staging, $"silo-{i}.pdf", pdf), pdf));
-            }
-
-            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            {
-                while (fixture.Cloudinary.Assets.Count < Sessions && !patience.IsCancellationRequested)
-                {
-                    await Task.Delay(100, CancellationToken.None);
-                }
-            }
-
-            Assert.Equal(Sessions, fixture.Cloudinary.Assets.Count);
-            var management = grains.GetGrain<IManagementGrain>(0);
-            foreach (var (session, _) in sessions)
-            {
+                var session = await grains.StartUploadAsync(fixture.Staging, $"silo-{i}.pdf", pdf);
+                sessions.Add((session, pdf));
                 if (Equals(await management.GetActivationAddress(session), secondary.SiloAddress))
                 {
                     onSecondary.Add(session);
                 }
             }
 
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                while (fixture.Cloudinary.Assets.Count < sessions.Count && !patience.IsCancellationRequested)
+                {
+                    await Task.Delay(100, CancellationToken.None);
+                }
+            }
+
+            Assert.Equal(sessions.Count, fixture.Cloudinary.Assets.Count);
             Assert.True(onSecondary.Count > 0, "placement put no session on the silo this test kills");
             await fixture.Cluster.KillSiloAsync(secondary);
         }
@@ -59,6 +59,6 @@ public sealed class SiloKilledAfterUploadTests(UploadSessionClusterFixture fixtu
             Assert.Equal(1, fixture.Cloudinary.StoredUploadsOf(done.Storage.PublicId));
         }
 
-        Assert.Equal(Sessions, fixture.Cloudinary.Assets.Count);
+        Assert.Equal(sessions.Count, fixture.Cloudinary.Assets.Count);
     }
 }
