@@ -22,6 +22,7 @@ public static class UploadProxyConfiguration
         ("UPLOADPROXY_MAX_DOCUMENT_BYTES", "Gateway:MaxDocumentBytes"),
         ("UPLOADPROXY_SEND_TIMEOUT", "Gateway:SendTimeout"),
         ("UPLOADPROXY_ALLOW_OPEN_NETWORK", "Gateway:AllowOpenNetworkWithoutKeys"),
+        ("UPLOADPROXY_WEBHOOK_SECRET", "Webhooks:Secret"),
     ];
 
     /// <summary>Adds the original environment names; they win over appsettings and the .NET-style names.</summary>
@@ -41,6 +42,7 @@ public static class UploadProxyConfiguration
 
         AddList(values, read("UPLOADPROXY_API_KEYS"), "Gateway:ApiKeys");
         AddList(values, read("UPLOADPROXY_READ_KEYS"), "Gateway:ReadKeys");
+        AddList(values, read("UPLOADPROXY_WEBHOOK_URLS"), "Webhooks:Endpoints", ":Url");
 
         foreach (var (environment, key) in DirectNames)
         {
@@ -54,7 +56,7 @@ public static class UploadProxyConfiguration
     }
 
     /// <summary>A comma-separated environment value as the entries of a configuration list.</summary>
-    private static void AddList(Dictionary<string, string?> values, string? commaSeparated, string key)
+    private static void AddList(Dictionary<string, string?> values, string? commaSeparated, string key, string entrySuffix = "")
     {
         if (commaSeparated is not { Length: > 0 })
         {
@@ -64,7 +66,7 @@ public static class UploadProxyConfiguration
         var entries = commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         for (var i = 0; i < entries.Length; i++)
         {
-            values[$"{key}:{i}"] = entries[i];
+            values[$"{key}:{i}{entrySuffix}"] = entries[i];
         }
     }
 

@@ -13,10 +13,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using UploadProxy.Grains;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Grains.Sessions.Steps;
+using UploadProxy.Grains.Webhooks;
 using UploadProxy.Integrations.Cloudinary;
 using UploadProxy.Integrations.Documents;
 using UploadProxy.Integrations.Notion;
 using UploadProxy.Integrations.Storage;
+using UploadProxy.Integrations.Webhooks;
 using UploadProxy.Persistence;
 using UploadProxy.Persistence.Sqlite;
 using UploadProxy.Persistence.Staging;
@@ -60,6 +62,7 @@ public static class UploadProxyHostingExtensions
         services.AddOptions<NotionOptions>().Bind(configuration.GetSection(NotionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddNotionClient();
+        services.AddWebhooks(configuration);
         services.ConfigureGrainStateSerializer();
         services.TryAddSingleton<IDocumentInspector, PdfPigDocumentInspector>();
         services.AddSingleton<StoreStep>();
@@ -204,6 +207,16 @@ public static class UploadProxyHostingExtensions
     private static void ConfigureGrainStateSerializer(this IServiceCollection services) =>
         services.Configure<OrleansJsonSerializerOptions>(options =>
             options.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
+
+    /// <summary>Webhook delivery: validated endpoints, a client that never follows a redirect, and what grains need to deliver.</summary>
+    private static void AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookServices>();
+    }
 
     private static void AddNotionClient(this IServiceCollection services)
     {

@@ -53,7 +53,7 @@ internal static class BatchCsv
             Cell(session.SessionId),
             Text(session.FileName),
             Cell(BatchPageParameters.Name(session.Status)),
-            Cell(session.Url is null ? null : SessionResource.Absolute(session.Url, request)),
+            Cell(session.Url is null ? null : SessionResources.Absolute(session.Url, request)),
             Cell(session.NotionPageUrl),
             Text(session.Error),
         ];

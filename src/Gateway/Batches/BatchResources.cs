@@ -71,7 +71,7 @@ internal sealed record BatchSessionResource(
 {
     public static BatchSessionResource From(BatchSessionEntry entry, HttpRequest request) =>
         new(entry.SessionId, entry.Status, entry.FileName, entry.ContentLength,
-            entry.Url is null ? null : SessionResource.Absolute(entry.Url, request),
+            entry.Url is null ? null : SessionResources.Absolute(entry.Url, request),
             entry.NotionStatus, entry.NotionPageUrl, entry.Error);
 }
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using UploadProxy.Gateway.Sessions;
 using UploadProxy.Grains;
+using UploadProxy.Grains.Contract;
 
 namespace UploadProxy.Gateway;
 

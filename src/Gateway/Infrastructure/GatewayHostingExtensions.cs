@@ -1,8 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using OpenTelemetry.Metrics;
-using Orleans.Dashboard;
 using OpenTelemetry.Trace;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using UploadProxy.Gateway.Batches;
 using UploadProxy.Gateway.Documents;
@@ -10,6 +8,8 @@ using UploadProxy.Gateway.Health;
 using UploadProxy.Gateway.Security;
 using UploadProxy.Gateway.Sessions;
 using UploadProxy.Gateway.Tus;
+using UploadProxy.Gateway.Webhooks;
+using UploadProxy.Grains.Contract;
 using UploadProxy.Hosting;
 
 namespace UploadProxy.Gateway;
@@ -34,11 +34,7 @@ internal static class GatewayHostingExtensions
             builder.UseOrleansClient(client => client.UseUploadProxyClient(configuration));
         }
 
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -78,6 +74,7 @@ internal static class GatewayHostingExtensions
         app.MapUploadSessionsApi();
         app.MapTusApi();
         app.MapBatchesApi();
+        app.MapWebhooksApi();
         app.MapLocalDocuments();
         app.MapHealthApi();
         app.MapOrleansDashboard(OrleansDashboardPath);

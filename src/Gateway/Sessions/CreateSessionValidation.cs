@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Integrations.Notion;
+using UploadProxy.Integrations.Webhooks;
 
 namespace UploadProxy.Gateway.Sessions;
 
@@ -51,6 +52,20 @@ internal static partial class CreateSessionValidation
 
         return null;
     }
+
+    public const int MaxWebhookUrlLength = 2000;
+
+    /// <summary>
+    /// Why a session's <c>webhook_url</c> is refused, or null when it may be used: it must be an absolute http(s) URL
+    /// on a host of <c>Webhooks:AllowedHosts</c>, so that nobody can make the gateway post to an address of their
+    /// choosing (the internal network, a cloud metadata endpoint).
+    /// </summary>
+    public static string? WebhookUrlProblem(string url, WebhookOptions webhooks) =>
+        url.Length > MaxWebhookUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
+            ? $"webhook_url must be an absolute http or https URL of at most {MaxWebhookUrlLength} characters."
+            : !webhooks.AllowsSessionUrl(uri)
+                ? $"webhook_url's host '{uri.Host}' is not one of Webhooks:AllowedHosts; ask the operator to allow it."
+                : null;
 
     /// <summary>Why an <c>Idempotency-Key</c> header is refused, or null when it is usable.</summary>
     public static string? IdempotencyKeyProblem(string key) => key switch

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 using UploadProxy.Gateway.Batches;
 using UploadProxy.Gateway.Security;
 using UploadProxy.Grains;
+using UploadProxy.Grains.Contract;
 using UploadProxy.Grains.Sessions;
 using UploadProxy.Integrations.Notion;
+using UploadProxy.Integrations.Webhooks;
 using UploadProxy.Persistence.Staging;
 
 namespace UploadProxy.Gateway.Sessions;
@@ -22,7 +24,7 @@ internal static class UploadSessionsApi
     // A grain call waits at most this long, well inside Orleans' 30 s response timeout.
     private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(10);
 
-    public static string SendPath(string id) => $"{BasePath}/send/{id}";
+    public static string SendPath(string id) => SessionResource.SendPath(id);
 
     public static string InfoPath(string id) => $"{BasePath}/info/{id}";
 
@@ -58,6 +60,7 @@ internal static class UploadSessionsApi
         IOptions<NotionOptions> notionOptions,
         IOptions<GatewayOptions> gateway,
         IOptions<JsonOptions> json,
+        IOptions<WebhookOptions> webhooks,
         ShortGrainCalls calls,
         CancellationToken cancellationToken)
     {
@@ -85,6 +88,11 @@ internal static class UploadSessionsApi
         if (CreateSessionValidation.Problem(body, gateway.Value, notion, notionOptions.Value) is { } problem)
         {
             return problem;
+        }
+
+        if (body.WebhookUrl is { } webhookUrl && CreateSessionValidation.WebhookUrlProblem(webhookUrl, webhooks.Value) is { } webhookProblem)
+        {
+            return ApiProblems.InvalidRequest(webhookProblem);
         }
 
         var id = SessionId.New();
@@ -115,8 +123,9 @@ internal static class UploadSessionsApi
             ContentLength = body.ContentLength,
             BatchId = body.BatchId,
             Metadata = body.Metadata ?? [],
+            WebhookUrl = body.WebhookUrl is null ? null : new Uri(body.WebhookUrl).AbsoluteUri,
         }));
-        return TypedResults.Created(InfoPath(id), SessionResource.From(session, request));
+        return TypedResults.Created(InfoPath(id), SessionResources.From(session, request));
     }
 
     private static async Task<Results<Ok<SessionResource>, Accepted<SessionResource>, ProblemHttpResult>> SendAsync(
@@ -184,7 +193,7 @@ internal static class UploadSessionsApi
             request.HttpContext.Response.Headers["Preference-Applied"] = "respond-async";
         }
 
-        var resource = SessionResource.From(session, request);
+        var resource = SessionResources.From(session, request);
         return session.Status switch
         {
             SessionStatus.Uploading => TypedResults.Accepted(InfoPath(id), resource),
@@ -201,7 +210,7 @@ internal static class UploadSessionsApi
             return ApiProblems.SessionNotFound();
         }
 
-        return TypedResults.Ok(SessionResource.From(session, request));
+        return TypedResults.Ok(SessionResources.From(session, request));
     }
 
     private static async Task<Results<Accepted<SessionResource>, ProblemHttpResult>> RetryLinkAsync(
@@ -219,7 +228,7 @@ internal static class UploadSessionsApi
         }
 
         var session = await calls.RunAsync(grain.RetryLinkAsync());
-        return TypedResults.Accepted(InfoPath(id), SessionResource.From(session!, request));
+        return TypedResults.Accepted(InfoPath(id), SessionResources.From(session!, request));
     }
 
     /// <summary>Waits in short grain calls, so no call nears Orleans' response timeout and a lost silo only costs a retry.</summary>

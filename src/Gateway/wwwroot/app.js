@@ -7,6 +7,7 @@ const SEGMENT_ORDER = ['linked', 'uploaded', 'failed', 'expired', 'uploading'];
 const API_KEY_STORAGE = 'uploadproxy.apiKey';
 const POLL_INTERVAL_MS = 2000;
 const BATCH_LIST_REFRESH_MS = 10000;
+const WEBHOOKS_REFRESH_MS = 10000;
 const STREAM_SILENCE_MS = 45000; // the server sends ": keep-alive" every 15 s: this much silence is a dead link
 const STREAM_RETRY_WHILE_POLLING_MS = 30000;
 const STREAM_FAILURES_BEFORE_POLLING = 2;
@@ -467,6 +468,24 @@ async function loadRecentBatches() {
   }
 }
 
+// Webhook endpoints whose last attempt failed, each with its last error; the section hides when none fails.
+async function loadWebhookAlerts() {
+  let endpoints;
+  try {
+    endpoints = (await requestJson('/api/webhooks'))?.data || [];
+  } catch {
+    return; // the batch list reports auth and network errors; this panel just keeps what it showed
+  }
+  const failing = endpoints.filter((endpoint) => endpoint.failing);
+  $('webhook-alert-list').replaceChildren(...failing.map((endpoint) => el('li', { 'data-endpoint': endpoint.endpoint },
+    el('strong', {}, endpoint.endpoint), ' ',
+    el('span', { class: 'muted small' },
+      `${endpoint.consecutive_failures} failed attempt${endpoint.consecutive_failures === 1 ? '' : 's'} in a row`
+      + (endpoint.last_failed_at ? `, last ${formatRelativeTime(endpoint.last_failed_at)}` : '')),
+    el('div', { class: 'small' }, endpoint.last_error || ''))));
+  $('webhook-alerts').hidden = failing.length === 0;
+}
+
 // Reloads the pages shown, then replays the events that arrived meanwhile, so nothing between the two is lost.
 function resyncBatch(id) {
   return queueLoad(() => resyncShownPages(id));
@@ -778,6 +797,8 @@ function start() {
   setConnection('idle');
   loadRecentBatches();
   setInterval(loadRecentBatches, BATCH_LIST_REFRESH_MS);
+  loadWebhookAlerts();
+  setInterval(loadWebhookAlerts, WEBHOOKS_REFRESH_MS);
   showBatchFromLocation();
 }
 

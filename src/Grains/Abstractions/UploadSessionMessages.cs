@@ -56,6 +56,9 @@ public sealed record CreateSessionCommand
     [Id(3)] public string? BatchId { get; init; }
     [Id(4)] public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     [Id(5)] public UploadProtocol Protocol { get; init; }
+
+    /// <summary>Where this session's webhook events also go; its host is one of <c>Webhooks:AllowedHosts</c>.</summary>
+    [Id(6)] public string? WebhookUrl { get; init; }
 }
 
 /// <summary>A document whose bytes are already durable in the staging store.</summary>
@@ -129,4 +132,16 @@ public sealed record UploadSessionSnapshot
     [Id(17)] public long ReceivedBytes { get; init; }
 
     [Id(18)] public UploadProtocol Protocol { get; init; }
+
+    [Id(19)] public string? WebhookUrl { get; init; }
+
+    [Id(20)] public WebhookCounts Webhooks { get; init; } = new(0, 0, 0, null);
 }
+
+/// <summary>A session's webhook events: delivered, still owed, given up; and the last delivery error.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WebhookCounts(
+    [property: Id(0)] int Delivered,
+    [property: Id(1)] int Pending,
+    [property: Id(2)] int Failed,
+    [property: Id(3)] string? LastError);

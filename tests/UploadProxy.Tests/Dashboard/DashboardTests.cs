@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using UploadProxy.Fakes;
+using UploadProxy.Fakes.Webhooks;
 using UploadProxy.Tests.Support;
 
 namespace UploadProxy.Tests.Dashboard;
@@ -228,6 +229,50 @@ public sealed class DashboardTests
         {
             throw new InvalidOperationException(
                 $"{ex.Message}\n--- page console ---\n{string.Join('\n', console)}\n--- gateway ---\n{gateway.Output}", ex);
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_operator_sees_a_failing_webhook_endpoint_with_its_error_until_it_answers_again()
+    {
+        var secret = FakeWebhookReceiver.NewSecret();
+        await using var receiver = await FakeWebhookReceiver.StartAsync(secret);
+        await receiver.GoDownAsync();
+        var dataDirectory = TestSettings.NewDataDirectory();
+        var environment = TestSettings.Standalone(dataDirectory).AsEnvironment();
+        environment["UPLOADPROXY_WEBHOOK_URLS"] = receiver.Url.AbsoluteUri;
+        environment["UPLOADPROXY_WEBHOOK_SECRET"] = secret;
+        environment["Webhooks__RetryBaseDelay"] = "00:00:00.200";
+        environment["Webhooks__RetryMaxDelay"] = "00:00:01";
+        await using var gateway = await GatewayProcess.StartAsync(environment, dataDirectory);
+        var client = new UploadProxyClient(new HttpClient { BaseAddress = gateway.Address });
+        var id = await client.CreateIdAsync(new { filename = "hooked.pdf" });
+        await client.SendAsync(id, SamplePdf.Create(seed: 42));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(ChromiumOptions());
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = ViewportWidth, Height = 860 } });
+        page.SetDefaultTimeout(PageTimeout);
+        Assertions.SetDefaultExpectTimeout(PageTimeout);
+        try
+        {
+            await page.GotoAsync(gateway.Address.ToString());
+            var alerts = page.Locator("#webhook-alerts");
+            await Assertions.Expect(alerts).ToBeVisibleAsync();
+            var endpoint = alerts.Locator($"li[data-endpoint='{receiver.Url.AbsoluteUri}']");
+            await Assertions.Expect(endpoint).ToContainTextAsync("No connection to the endpoint");
+            await Assertions.Expect(endpoint).ToContainTextAsync("in a row");
+
+            // The endpoint is back: the owed event is delivered, and the banner goes at the page's next look.
+            await receiver.ComeBackAsync();
+            await Assertions.Expect(alerts).ToBeHiddenAsync();
+            Assert.Contains(receiver.Accepted, d => d.Type == "session.uploaded" && d.DataId == id);
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        {
+            throw new InvalidOperationException($"{ex.Message}\n--- gateway ---\n{gateway.Output}", ex);
         }
 
         Directory.Delete(dataDirectory, recursive: true);

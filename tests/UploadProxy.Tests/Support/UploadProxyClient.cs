@@ -75,6 +75,15 @@ public sealed class UploadProxyClient(HttpClient http)
             body => body.ValueKind == JsonValueKind.Object && done(body.GetProperty("status").GetString()!),
             timeout);
 
+    /// <summary>Polls info until the session object satisfies <paramref name="done"/>; fails the test at the deadline.</summary>
+    public Task<JsonElement> WaitForAsync(string id, Func<JsonElement, bool> done, TimeSpan timeout) =>
+        Eventually.UntilAsync(
+            $"session {id} to reach the awaited state",
+            async () => (await InfoAsync(id)).Body,
+            body => body.ValueKind == JsonValueKind.Object && done(body),
+            timeout,
+            body => body.ToString());
+
     /// <summary>Polls info until the session's Notion link has <paramref name="notionStatus"/>; fails the test at the deadline.</summary>
     public Task<JsonElement> WaitForNotionStatusAsync(string id, string notionStatus, TimeSpan timeout) =>
         Eventually.UntilAsync(

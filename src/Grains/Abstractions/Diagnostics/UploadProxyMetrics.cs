@@ -24,6 +24,13 @@ public static class UploadProxyMetrics
     public static readonly Counter<long> NotionRequests = Meter.CreateCounter<long>(
         "uploadproxy.notion.requests", "{request}", "Requests sent to Notion");
 
+    public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>(
+        "uploadproxy.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, retried, gone, given_up)");
+
+    public static readonly ObservableGauge<double> WebhookOldestUndeliveredAge = Meter.CreateObservableGauge(
+        "uploadproxy.webhooks.oldest_undelivered.age", () => WebhookBacklog.OldestAgeSeconds(), "s",
+        "Age of the oldest webhook event not delivered yet, among the grains active in this process");
+
     public static readonly Histogram<double> NotionQueueWait = Meter.CreateHistogram<double>(
         "uploadproxy.notion.queue.wait", "s", "Time a Notion request waited for its slot in the cluster-wide schedule");
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Storage;
+using UploadProxy.Grains.Webhooks;
+using UploadProxy.Integrations.Webhooks;
 
 namespace UploadProxy.Grains.Batches;
 
@@ -8,14 +10,17 @@ namespace UploadProxy.Grains.Batches;
 /// Keeps a batch's sessions as they report themselves. Reports come often in a large batch, so the state is written
 /// behind, at most once per <see cref="FlushInterval"/>, and only the pages of sessions that changed are written;
 /// the sessions remain the truth and report again on their next change. Reentrant so that watchers waiting for
-/// changes do not hold up reports.
+/// changes do not hold up reports. When every session has ended it raises <c>batch.completed</c>, saved at once with
+/// the header, and delivers it with its own outbox; a reminder brings it back while an event is owed.
 /// </summary>
 [Reentrant]
 public sealed class BatchGrain(
     [PersistentState("batch", StorageNames.Sessions)] IPersistentState<BatchState> batch,
     [FromKeyedServices(StorageNames.Sessions)] IGrainStorage storage,
-    TimeProvider timeProvider) : Grain, IBatchGrain
+    WebhookServices webhooks,
+    TimeProvider timeProvider) : Grain, IBatchGrain, IRemindable, IWebhookOwner, IDisposable
 {
+    private const string WebhookReminder = "deliver-webhooks";
     private const int KeptChanges = 10_000;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     // A create reports to its batch within one grain call; a place held longer belongs to a create that failed.
@@ -38,6 +43,15 @@ public sealed class BatchGrain(
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IGrainTimer? _flush;
     private bool _dirty;
+    // Header writes of the flush timer and of the outbox, one at a time: the storage refuses overlapping writes.
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly CancellationTokenSource _deactivating = new();
+    private WebhookOutbox? _outbox;
+    private IGrainTimer? _completion;
+
+    string IWebhookOwner.WebhookOwnerKey => "batch_" + this.GetPrimaryKeyString();
+
+    WebhookLedger? IWebhookOwner.Ledger => batch.State.Webhooks;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,9 +73,25 @@ public sealed class BatchGrain(
         {
             Place(entry);
         }
+
+        KickWebhooks();
+        if (CompletionDue)
+        {
+            ScheduleCompletion();
+        }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _deactivating.CancelAsync();
+        await FlushAsync();
+    }
+
+    public void Dispose()
+    {
+        _deactivating.Dispose();
+        _writing.Dispose();
+    }
 
     public Task TrackAsync(BatchSessionEntry entry)
     {
@@ -85,7 +115,98 @@ public sealed class BatchGrain(
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.TrySetResult();
-        return Task.CompletedTask;
+        return CompletionChangedAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        KickWebhooks();
+        if (batch.State.Webhooks is not { Owed.Count: > 0 } && !CompletionDue && await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    async Task IWebhookOwner.SaveLedgerAsync(WebhookLedger ledger)
+    {
+        batch.State.Webhooks = ledger;
+        _dirty = true;
+        await FlushAsync();
+    }
+
+    async Task IWebhookOwner.LedgerSettledAsync()
+    {
+        if (!CompletionDue && await this.GetReminder(WebhookReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Every session has ended: none pending or uploading, no Notion row awaited.</summary>
+    private bool IsComplete =>
+        _sessions.Count > 0 && _counts[SessionStatus.Pending] == 0 && _counts[SessionStatus.Uploading] == 0 && _awaitingLink == 0;
+
+    /// <summary>The batch is complete and <c>batch.completed</c> is still to be raised for it.</summary>
+    private bool CompletionDue => IsComplete && !batch.State.Completed && RaisesCompleted;
+
+    private bool RaisesCompleted => webhooks.Options.TargetsFor(WebhookEventTypes.BatchCompleted, sessionUrl: null).Count > 0;
+
+    /// <summary>
+    /// A batch that has just become complete raises <c>batch.completed</c> once it has stayed complete for
+    /// <c>Webhooks:BatchQuietPeriod</c>, so that a pipeline creating and sending one document at a time gets one event,
+    /// not one per document; the reminder, registered first, brings the batch back should its process die meanwhile. A
+    /// session joining a completed batch opens it again.
+    /// </summary>
+    private async Task CompletionChangedAsync()
+    {
+        if (!IsComplete && batch.State.Completed)
+        {
+            batch.State.Completed = false;
+        }
+
+        if (CompletionDue && _completion is null)
+        {
+            await this.RegisterOrUpdateReminder(WebhookReminder, webhooks.Options.BatchQuietPeriod + webhooks.RecoveryInterval, webhooks.RecoveryInterval);
+            ScheduleCompletion();
+        }
+    }
+
+    private void ScheduleCompletion()
+    {
+        _completion?.Dispose();
+        _completion = this.RegisterGrainTimer(
+            RaiseCompletedAsync,
+            new GrainTimerCreationOptions(webhooks.Options.BatchQuietPeriod, Timeout.InfiniteTimeSpan) { Interleave = true });
+    }
+
+    /// <summary>Raises <c>batch.completed</c> and saves it with the header at once, if the batch is still complete.</summary>
+    private async Task RaiseCompletedAsync()
+    {
+        _completion?.Dispose();
+        _completion = null;
+        const string type = WebhookEventTypes.BatchCompleted;
+        if (!CompletionDue || webhooks.Options.TargetsFor(type, sessionUrl: null) is not { Count: > 0 } urls)
+        {
+            return;
+        }
+
+        batch.State.Completed = true;
+        var now = timeProvider.GetUtcNow();
+        var summary = Summary();
+        var data = new BatchEventData(summary.Id, summary.Total, summary.Counts, summary.AwaitingLink, summary.LinkFailed, summary.UpdatedTime);
+        var owner = (IWebhookOwner)this;
+        batch.State.Webhooks = (batch.State.Webhooks ?? new WebhookLedger()).Raise(owner.WebhookOwnerKey, type, new WebhookEnvelope<BatchEventData>(type, now, data).ToJson(), urls, now);
+        _dirty = true;
+        await FlushAsync();
+        KickWebhooks();
+    }
+
+    private void KickWebhooks()
+    {
+        if (batch.State.Webhooks is { Owed.Count: > 0 } && !_deactivating.IsCancellationRequested)
+        {
+            (_outbox ??= new WebhookOutbox(this, webhooks, GrainFactory)).Kick(_deactivating.Token);
+        }
     }
 
     public Task<BatchSnapshot?> GetAsync() =>
@@ -226,6 +347,19 @@ public sealed class BatchGrain(
         };
 
     private async Task FlushAsync()
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            await FlushChangesAsync();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task FlushChangesAsync()
     {
         if (!_dirty)
         {

@@ -1,3 +1,5 @@
+using UploadProxy.Grains.Webhooks;
+
 namespace UploadProxy.Grains.Batches;
 
 /// <summary>A batch's header; its sessions are kept in pages of their own (<see cref="BatchPage"/>).</summary>
@@ -12,6 +14,12 @@ public sealed record BatchState
 
     /// <summary>Stored and linked documents per minute, the last 30 minutes (<see cref="BatchThroughput"/>).</summary>
     [Id(4)] public List<BatchMinute> Throughput { get; init; } = [];
+
+    /// <summary>Every session had ended when last seen: <c>batch.completed</c> was raised, and is raised again only after a new session joins and ends.</summary>
+    [Id(5)] public bool Completed { get; set; }
+
+    /// <summary>The batch's webhook events owed and delivered; null until the first is raised.</summary>
+    [Id(6)] public WebhookLedger? Webhooks { get; set; }
 }
 
 /// <summary>

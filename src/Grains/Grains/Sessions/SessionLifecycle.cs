@@ -72,6 +72,7 @@ public static class SessionLifecycle
         UpdatedTime = now,
         ExpiryTime = now + lifetime,
         Protocol = command.Protocol,
+        WebhookUrl = command.WebhookUrl,
     };
 
     /// <summary>Why a tus PATCH may not write at <paramref name="offset"/>, or null when it may (the hold aside).</summary>

@@ -24,6 +24,8 @@ internal static class SessionViews
         PageCount = state.PageCount,
         ReceivedBytes = state.Length ?? state.ReceivedBytes,
         Protocol = state.Protocol,
+        WebhookUrl = state.WebhookUrl,
+        Webhooks = state.Webhooks?.Counts ?? new WebhookCounts(0, 0, 0, null),
     };
 
     public static BatchSessionEntry ToBatchEntry(this UploadSessionState state, string id) => new()

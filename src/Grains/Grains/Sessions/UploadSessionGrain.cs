@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using UploadProxy.Grains.Contract;
 using UploadProxy.Grains.Diagnostics;
 using UploadProxy.Grains.Sessions.Steps;
+using UploadProxy.Grains.Webhooks;
 using UploadProxy.Integrations.Cloudinary;
 using UploadProxy.Integrations.Notion;
 using UploadProxy.Persistence.Staging;
@@ -15,7 +17,9 @@ namespace UploadProxy.Grains.Sessions;
 /// transition, and owns the staged bytes. It is reentrant so that <see cref="GetAsync"/> and waiting callers are
 /// answered while a step is in flight; state writes are chained (see <see cref="SaveAsync"/>) because the storage
 /// provider refuses overlapping writes of one grain, and callers are answered from the last saved state only. A
-/// durable reminder expires a session left without its document and resumes unfinished work after a crash.
+/// durable reminder expires a session left without its document and resumes unfinished work after a crash. Each status
+/// it enters raises its webhook event in the same write (<see cref="Update"/>), which its outbox then delivers beside
+/// the work.
 /// </summary>
 [Reentrant]
 public sealed partial class UploadSessionGrain(
@@ -26,8 +30,9 @@ public sealed partial class UploadSessionGrain(
     IOptions<SessionOptions> sessionOptions,
     IOptions<CloudinaryOptions> cloudinaryOptions,
     IOptions<NotionOptions> notionOptions,
+    WebhookServices webhooks,
     TimeProvider timeProvider,
-    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IStepSession, IDisposable
+    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain, IRemindable, IStepSession, IWebhookOwner, IDisposable
 {
     private readonly SessionOptions _options = sessionOptions.Value;
     // Created on first use: most sessions sit idle, and an idle activation should cost as little as it can.
@@ -35,6 +40,9 @@ public sealed partial class UploadSessionGrain(
     private SerialStateWriter<UploadSessionState>? _writer;
     private SessionReminder? _reminder;
     private Task? _work;
+    private WebhookOutbox? _outbox;
+    // A write of the ledger alone changes nothing the batch shows, and is not reported to it.
+    private UploadSessionState? _ledgerWrite;
     private bool _accepting;
     private bool _attemptCounted;
     private bool _inspectionStartedHere;
@@ -43,6 +51,10 @@ public sealed partial class UploadSessionGrain(
     public string Id => this.GetPrimaryKeyString();
 
     public UploadSessionState State => session.State;
+
+    string IWebhookOwner.WebhookOwnerKey => Id;
+
+    WebhookLedger? IWebhookOwner.Ledger => State.Webhooks;
 
     private CancellationToken Deactivating => (_deactivating ??= new CancellationTokenSource()).Token;
 
@@ -53,10 +65,11 @@ public sealed partial class UploadSessionGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writer = new SerialStateWriter<UploadSessionState>(session, ReportToBatch);
+        _writer = new SerialStateWriter<UploadSessionState>(session, Written);
         _reminder = new SessionReminder(this, _options.RecoveryInterval);
         // A session activated with work left was cut off (crash, lost silo, deactivation): resume at once.
         EnsureWorkRunning();
+        KickWebhooks();
         return Task.CompletedTask;
     }
 
@@ -65,10 +78,8 @@ public sealed partial class UploadSessionGrain(
         // A graceful hand-over (silo shutdown, rebalancing): stop where the work is; the saved state says what is left.
         _deactivating ??= new CancellationTokenSource();
         await _deactivating.CancelAsync();
-        if (_work is { } work)
-        {
-            await work.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
-        }
+        var running = Task.WhenAll(_work ?? Task.CompletedTask, _outbox?.Running ?? Task.CompletedTask);
+        await running.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Current);
     }
 
     public void Dispose() => _deactivating?.Dispose();
@@ -180,6 +191,7 @@ public sealed partial class UploadSessionGrain(
             return;
         }
 
+        KickWebhooks();
         if (State.NextStep() != SessionStep.None)
         {
             EnsureWorkRunning();
@@ -189,7 +201,7 @@ public sealed partial class UploadSessionGrain(
             // Expires the session once due; before that (clocks of silos differ), the reminder comes again.
             await ExpireIfDueAsync();
         }
-        else
+        else if (!OwesWebhooks)
         {
             await _reminder!.UnregisterAsync();
         }
@@ -207,9 +219,36 @@ public sealed partial class UploadSessionGrain(
             await staging.DeleteAsync(released, CancellationToken.None);
         }
 
-        if (next.NextStep() == SessionStep.None && next.Status != SessionStatus.Pending)
+        if (IsSettled)
         {
             await _reminder!.UnregisterAsync();
+        }
+    }
+
+    async Task IWebhookOwner.SaveLedgerAsync(WebhookLedger ledger)
+    {
+        session.State = _ledgerWrite = State with { Webhooks = ledger };
+        await SaveAsync();
+    }
+
+    async Task IWebhookOwner.LedgerSettledAsync()
+    {
+        if (IsSettled)
+        {
+            await _reminder!.UnregisterAsync();
+        }
+    }
+
+    /// <summary>Nothing left to do: no step, no document to wait for, no webhook event owed; the reminder can go.</summary>
+    private bool IsSettled => State.NextStep() == SessionStep.None && State.Status != SessionStatus.Pending && !OwesWebhooks;
+
+    private bool OwesWebhooks => State.Webhooks is { Owed.Count: > 0 };
+
+    private void KickWebhooks()
+    {
+        if (OwesWebhooks && !IsDeactivating)
+        {
+            (_outbox ??= new WebhookOutbox(this, webhooks, GrainFactory)).Kick(Deactivating);
         }
     }
 
@@ -279,19 +318,42 @@ public sealed partial class UploadSessionGrain(
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="next"/> the state to save. Entering a status raises its webhook event in the same state,
+    /// so the event is saved with the transition or not at all. The ledger is always the current one: a transition
+    /// computed from an earlier state must not bring back an event the outbox has delivered since.
+    /// </summary>
     private void Update(UploadSessionState next)
     {
+        var now = timeProvider.GetUtcNow();
+        var ledger = State.Webhooks;
         if (next.Status != State.Status)
         {
             UploadProxyMetrics.SessionTransitions.Add(1, new KeyValuePair<string, object?>("status", next.Status.ToString().ToLowerInvariant()));
+            if (SessionEvents.For(next.Status) is { } type && webhooks.Options.TargetsFor(type, next.WebhookUrl) is { Count: > 0 } urls)
+            {
+                var shown = next with { UpdatedTime = now, Webhooks = ledger };
+                var body = new WebhookEnvelope<SessionResource>(type, now, SessionResource.From(shown.ToSnapshot(Id), webhooks.PublicBaseUrl)).ToJson();
+                ledger = (ledger ?? new WebhookLedger()).Raise(Id, type, body, urls, now);
+            }
         }
 
-        session.State = next with { UpdatedTime = timeProvider.GetUtcNow() };
+        session.State = next with { UpdatedTime = now, Webhooks = ledger };
     }
 
     private Task SaveAsync() => _writer!.SaveAsync();
 
-    /// <summary>Tells the session's batch what it now looks like; one-way, so a busy batch never slows a session.</summary>
+    /// <summary>After each write: delivers the events it saved, and tells the session's batch what it now looks like.</summary>
+    private void Written(UploadSessionState state)
+    {
+        KickWebhooks();
+        if (!ReferenceEquals(state, _ledgerWrite))
+        {
+            ReportToBatch(state);
+        }
+    }
+
+    /// <summary>One-way, so a busy batch never slows a session.</summary>
     private void ReportToBatch(UploadSessionState state)
     {
         if (state.BatchId is { } batchId)

@@ -1,3 +1,5 @@
+using UploadProxy.Grains.Webhooks;
+
 namespace UploadProxy.Grains.Sessions;
 
 /// <summary>What an upload session persists; every transition (<see cref="SessionLifecycle"/>) is written before the outside call it allows.</summary>
@@ -66,4 +68,10 @@ public sealed record UploadSessionState
 
     /// <summary>A tus upload's acknowledged offset: its bytes are durable in the part store up to here.</summary>
     [Id(27)] public long ReceivedBytes { get; init; }
+
+    /// <summary>The session's own webhook endpoint, given at create.</summary>
+    [Id(28)] public string? WebhookUrl { get; init; }
+
+    /// <summary>Webhook events owed and delivered; null until the first is raised. Changed only by the session's outbox and its transitions.</summary>
+    [Id(29)] public WebhookLedger? Webhooks { get; init; }
 }

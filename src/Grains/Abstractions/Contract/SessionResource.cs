@@ -1,12 +1,16 @@
-using Microsoft.Extensions.Options;
-using UploadProxy.Grains;
-using UploadProxy.Persistence;
+using System.Diagnostics.CodeAnalysis;
 
-namespace UploadProxy.Gateway.Sessions;
+namespace UploadProxy.Grains.Contract;
 
-/// <summary>The session object of the HTTP contract (snake_case on the wire).</summary>
-internal sealed record SessionResource
+/// <summary>
+/// The session object of the HTTP contract (snake_case on the wire, <see cref="ApiJson"/>): what <c>create</c>,
+/// <c>send</c> and <c>info</c> answer, and the <c>data</c> of every <c>session.*</c> webhook event.
+/// </summary>
+public sealed record SessionResource
 {
+    public const string BasePath = "/api/notion/upload-proxy";
+
+    [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The contract's field name.")]
     public string Object { get; } = "upload_session";
     public required string Id { get; init; }
     public required SessionStatus Status { get; init; }
@@ -27,10 +31,15 @@ internal sealed record SessionResource
     public DateTimeOffset ExpiryTime { get; init; }
     public long ReceivedBytes { get; init; }
     public UploadProtocol Protocol { get; init; }
+    public string? WebhookUrl { get; init; }
+    public required WebhooksResource Webhooks { get; init; }
 
-    public static SessionResource From(UploadSessionSnapshot session, HttpRequest request)
+    public static string SendPath(string id) => $"{BasePath}/send/{id}";
+
+    /// <param name="publicBaseUrl">Where the gateway serves locally stored documents (<c>Standalone:PublicBaseUrl</c>).</param>
+    public static SessionResource From(UploadSessionSnapshot session, string publicBaseUrl)
     {
-        var url = session.Storage is { } stored ? Absolute(stored.SecureUrl, request) : null;
+        var url = session.Storage is { } stored ? Absolute(stored.SecureUrl, publicBaseUrl) : null;
         return new SessionResource
         {
             Id = session.Id,
@@ -41,7 +50,7 @@ internal sealed record SessionResource
             Sha256 = session.Sha256,
             BatchId = session.BatchId,
             Metadata = session.Metadata,
-            UploadUrl = UploadSessionsApi.SendPath(session.Id),
+            UploadUrl = SendPath(session.Id),
             Url = url,
             Storage = session.Storage is { } asset
                 ? new StorageResource(asset.Provider, asset.PublicId, asset.ResourceType, asset.Version, asset.Bytes, url!)
@@ -54,30 +63,25 @@ internal sealed record SessionResource
             ExpiryTime = session.ExpiryTime,
             ReceivedBytes = session.ReceivedBytes,
             Protocol = session.Protocol,
+            WebhookUrl = session.WebhookUrl,
+            Webhooks = new WebhooksResource(session.Webhooks.Delivered, session.Webhooks.Pending, session.Webhooks.Failed, session.Webhooks.LastError),
         };
     }
 
     /// <summary>
     /// Local storage reports a path the gateway serves; clients get it as an absolute URL like Cloudinary's, on
-    /// <c>Standalone:PublicBaseUrl</c> as the Notion row does, never on the request's <c>Host</c>: a URL must not
+    /// <c>Standalone:PublicBaseUrl</c> as the Notion row does, never on a request's <c>Host</c>: a URL must not
     /// change with whatever host name a client sends.
     /// </summary>
-    public static string Absolute(string url, HttpRequest request) =>
-        url.StartsWith('/')
-            ? new Uri(new Uri(request.HttpContext.RequestServices.GetRequiredService<IOptions<StandaloneOptions>>().Value.PublicBaseUrl), url).AbsoluteUri
-            : url;
+    public static string Absolute(string url, string publicBaseUrl) =>
+        url.StartsWith('/') ? new Uri(new Uri(publicBaseUrl), url).AbsoluteUri : url;
 }
 
-internal sealed record StorageResource(string Provider, string PublicId, string ResourceType, long Version, long Bytes, string SecureUrl);
+public sealed record StorageResource(string Provider, string PublicId, string ResourceType, long Version, long Bytes, string SecureUrl);
 
-internal sealed record NotionResource(NotionLinkStatus Status, string? PageId, string? PageUrl);
+public sealed record NotionResource(NotionLinkStatus Status, string? PageId, string? PageUrl);
 
-internal sealed record ErrorResource(string Code, string Message);
+public sealed record ErrorResource(string Code, string Message);
 
-/// <summary>The optional body of <c>create</c>.</summary>
-internal sealed record CreateSessionRequest(
-    string? Filename,
-    string? ContentType,
-    long? ContentLength,
-    string? BatchId,
-    Dictionary<string, string>? Metadata);
+/// <summary>The session's webhook events: delivered, still owed, given up; and the last delivery error.</summary>
+public sealed record WebhooksResource(int Delivered, int Pending, int Failed, string? LastError);
