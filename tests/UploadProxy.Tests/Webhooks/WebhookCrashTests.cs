@@ -31,12 +31,16 @@ public sealed class WebhookCrashTests
         await using (var first = await GatewayProcess.StartAsync(environment, dataDirectory))
         {
             var client = new UploadProxyClient(new HttpClient { BaseAddress = first.Address });
+            // The whole batch is opened first, so it completes once, after its last document.
             for (var i = 0; i < BatchSize; i++)
             {
-                var id = await client.CreateIdAsync(new { filename = $"owed-{i}.pdf", batch_id = batch });
+                sessions.Add(await client.CreateIdAsync(new { filename = $"owed-{i}.pdf", batch_id = batch }));
+            }
+
+            foreach (var (id, i) in sessions.Select((id, i) => (id, i)))
+            {
                 var (sent, _) = await client.SendAsync(id, SamplePdf.Create(seed: 990 + i));
                 Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
-                sessions.Add(id);
             }
 
             foreach (var id in sessions)

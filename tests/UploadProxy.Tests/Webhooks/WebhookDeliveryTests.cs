@@ -23,8 +23,14 @@ public sealed class WebhookDeliveryTests
         var client = new UploadProxyClient(factory.CreateClient());
         var batch = $"hooks-{Guid.NewGuid():N}";
 
+        // The whole batch is opened first, as a pipeline does, so it completes once, after its last document.
         var sessions = new List<string>();
         for (var i = 0; i < 20; i++)
+        {
+            sessions.Add(await client.CreateIdAsync(new { filename = $"scan-{i:D2}.pdf", batch_id = batch }));
+        }
+
+        foreach (var (id, i) in sessions.Select((id, i) => (id, i)))
         {
             if (i == 10)
             {
@@ -32,10 +38,8 @@ public sealed class WebhookDeliveryTests
                 await receiver.GoDownAsync();
             }
 
-            var id = await client.CreateIdAsync(new { filename = $"scan-{i:D2}.pdf", batch_id = batch });
             var (sent, _) = await client.SendAsync(id, SamplePdf.Create(seed: 900 + i));
             Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
-            sessions.Add(id);
         }
 
         // The uploads were not held up by the dead endpoint: every document is stored while it is still down.
