@@ -65,6 +65,7 @@ public static class UploadProxyHostingExtensions
         services.AddWebhooks(configuration);
         services.ConfigureGrainStateSerializer();
         services.TryAddSingleton<IDocumentInspector, PdfPigDocumentInspector>();
+        services.AddSingleton<UploadSlots>();
         services.AddSingleton<StoreStep>();
         services.AddSingleton<InspectStep>();
         services.AddSingleton<LinkStep>();

@@ -36,6 +36,13 @@ public sealed class CloudinaryOptions : IValidatableObject
     [Range(5 * 1024 * 1024, long.MaxValue)]
     public long ChunkSizeBytes { get; set; } = 20 * 1024 * 1024;
 
+    /// <summary>
+    /// Documents one process (a silo) stores at once, whatever the number of clients waiting: the rest queue, fairly
+    /// across batches (<see cref="Storage.UploadSlots"/>).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentUploads { get; set; } = 32;
+
     /// <summary>How long one HTTP request (one chunk, or a whole small document) may take.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -23,14 +23,21 @@ internal sealed class CloudinaryGateway : IAsyncDisposable
 
     /// <summary>Chunked uploads start above 5 MB, in 5 MB chunks, so that a test can send a chunked document quickly.</summary>
     /// <param name="services">Test services added after the product's, e.g. a grain call filter that injects a fault.</param>
-    public static async Task<CloudinaryGateway> StartAsync(FakeCloudinaryOptions? account = null, Action<IServiceCollection>? services = null)
+    /// <param name="settings">Settings of the test's own, over the defaults.</param>
+    public static async Task<CloudinaryGateway> StartAsync(
+        FakeCloudinaryOptions? account = null, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var cloudinary = await FakeCloudinaryServer.StartAsync(account);
-        var settings = TestSettings.Standalone(TestSettings.NewDataDirectory()).WithCloudinary(cloudinary);
-        settings["Cloudinary:SignatureAlgorithm"] = cloudinary.SignatureAlgorithm;
-        settings["Cloudinary:ChunkedUploadThresholdBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
-        settings["Cloudinary:ChunkSizeBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
-        return new CloudinaryGateway(cloudinary, new GatewayFactory(settings, services: services));
+        var all = TestSettings.Standalone(TestSettings.NewDataDirectory()).WithCloudinary(cloudinary);
+        all["Cloudinary:SignatureAlgorithm"] = cloudinary.SignatureAlgorithm;
+        all["Cloudinary:ChunkedUploadThresholdBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+        all["Cloudinary:ChunkSizeBytes"] = (5 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new CloudinaryGateway(cloudinary, new GatewayFactory(all, services: services));
     }
 
     public async ValueTask DisposeAsync()

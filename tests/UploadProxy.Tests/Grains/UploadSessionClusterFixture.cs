@@ -26,6 +26,9 @@ public class UploadSessionClusterFixture : IAsyncLifetime
         var settings = TestSettings.Standalone(_dataDirectory).WithCloudinary(Cloudinary);
         settings["Sessions:StagingSweepInterval"] = "00:00:01";
         settings["Sessions:StagingOrphanAge"] = "00:00:05";
+        // Tests hold Cloudinary's answers for every session they open (up to 64 on one silo when placement is skewed);
+        // each held upload keeps its slot, so the limit must not make those sessions wait.
+        settings["Cloudinary:MaxConcurrentUploads"] = "128";
         await ConfigureAsync(settings);
         Staging = new FileSystemStagingStore(Path.Combine(_dataDirectory, "staging"));
         Parts = new FileSystemUploadPartStore(Path.Combine(_dataDirectory, "staging"));

@@ -6,14 +6,17 @@ using UploadProxy.Integrations.Storage;
 
 namespace UploadProxy.Grains.Sessions.Steps;
 
-/// <summary>Stores the staged bytes under the session's public id: one attempt per run.</summary>
-public sealed partial class StoreStep(IDocumentStore store, IOptions<NotionOptions> notionOptions, TimeProvider timeProvider, ILogger<StoreStep> logger)
+/// <summary>Stores the staged bytes under the session's public id: one attempt per run, in one of the process's upload slots.</summary>
+public sealed partial class StoreStep(
+    IDocumentStore store, UploadSlots slots, IOptions<NotionOptions> notionOptions, TimeProvider timeProvider, ILogger<StoreStep> logger)
 {
     private readonly NotionOptions _notion = notionOptions.Value;
 
     /// <param name="attemptCounted">True when this attempt was already counted, in the write that accepted the document.</param>
     public async Task<StepOutcome> RunAsync(IStepSession session, bool attemptCounted, CancellationToken cancellationToken)
     {
+        // The wait for a slot is not an attempt: the attempt is counted once the upload can start.
+        using var slot = await slots.AcquireAsync(session.State.BatchId, cancellationToken);
         if (!attemptCounted)
         {
             await session.TransitionAsync(session.State.StoreAttempted());
