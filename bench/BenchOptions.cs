@@ -9,12 +9,13 @@ internal sealed record BenchOptions
         Usage: dotnet run -c Release --project bench -- <command> [options]
 
         Commands:
-          all        ceiling, workflow, info, memory, large, tus and notion, in one table
+          all        ceiling, workflow, info, memory, large, tus, async and notion, in one table
           workflow   create -> send -> info at 1 MB and 10 MB documents, with the ceiling's 1 MB figure
           info       info polling over many sessions, with the ceiling's small-JSON figure
           memory     memory per idle session
           large      one 100 MB document: the gateway's memory growth
           tus        one 100 MB document over tus in 5 MB chunks: throughput and the gateway's memory growth
+          async      1 000 documents with Prefer: respond-async against a Cloudinary answering in 400-800 ms, beside 16 synchronous clients
           notion     the rate at which Notion requests drain
           ceiling    the bare Kestrel ceiling alone
           micro      BenchmarkDotNet micro-benchmarks (arguments after it go to BenchmarkSwitcher, e.g. --filter '*Sign*')

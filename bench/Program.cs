@@ -14,7 +14,7 @@ namespace UploadProxy.Bench;
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] Commands = ["all", "workflow", "info", "memory", "large", "tus", "notion", "ceiling", "micro"];
+    private static readonly string[] Commands = ["all", "workflow", "info", "memory", "large", "tus", "async", "notion", "ceiling", "micro"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -102,6 +102,11 @@ internal static class Program
         if (command is "all" or "tus")
         {
             await TusUploadScenario.RunAsync(context);
+        }
+
+        if (command is "all" or "async")
+        {
+            await AsyncUploadScenario.RunAsync(context);
         }
 
         if (command is "all" or "notion")

@@ -62,6 +62,13 @@ public sealed class FakeCloudinaryServer : IAsyncDisposable
         set => _faults.Latency = value;
     }
 
+    /// <summary>Up to this much more per upload request, at random; can be changed while running.</summary>
+    public TimeSpan LatencyJitter
+    {
+        get => _faults.LatencyJitter;
+        set => _faults.LatencyJitter = value;
+    }
+
     /// <summary>A snapshot of the stored assets, one per public id.</summary>
     public IReadOnlyCollection<FakeCloudinaryAsset> Assets => _assets.Snapshot();
 

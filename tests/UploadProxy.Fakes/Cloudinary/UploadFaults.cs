@@ -12,10 +12,22 @@ internal sealed class UploadFaults
     private double _lostAnswerFraction;
     private Random? _lostAnswerDraw;
     private long _latencyTicks;
+    private long _jitterTicks;
     private int _held;
 
     /// <summary>Upload requests waiting for <see cref="Release"/> right now; one whose client went away is no longer counted.</summary>
     public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Up to this much is added to <see cref="Latency"/>, at random per request: 400 ms + 400 ms answers in 400–800 ms.</summary>
+    public TimeSpan LatencyJitter
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _jitterTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref _jitterTicks, value.Ticks);
+        }
+    }
 
     public TimeSpan Latency
     {
@@ -188,9 +200,10 @@ internal sealed class UploadFaults
             }
         }
 
-        if (Latency is { Ticks: > 0 } latency)
+        var delay = Latency + (LatencyJitter * Random.Shared.NextDouble());
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(latency, cancellationToken);
+            await Task.Delay(delay, cancellationToken);
         }
     }
 
