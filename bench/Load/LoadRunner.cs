@@ -12,23 +12,25 @@ internal static class LoadRunner
     /// <summary>A run with more failed iterations than this stops: the figures would mean nothing.</summary>
     private const long MaxErrors = 50;
 
+    /// <param name="watchedProcess">A process whose CPU time in the measured phase the result carries (the gateway).</param>
     public static async Task<LoadResult> RunAsync(
         int concurrency,
         TimeSpan warmup,
         TimeSpan duration,
         long maxIterations,
-        Func<RouteTimer, CancellationToken, Task> iteration)
+        Func<RouteTimer, CancellationToken, Task> iteration,
+        int? watchedProcess = null)
     {
         if (warmup > TimeSpan.Zero)
         {
-            await RunPhaseAsync(concurrency, warmup, long.MaxValue, iteration);
+            await RunPhaseAsync(concurrency, warmup, long.MaxValue, iteration, watchedProcess: null);
         }
 
-        return await RunPhaseAsync(concurrency, duration, maxIterations, iteration);
+        return await RunPhaseAsync(concurrency, duration, maxIterations, iteration, watchedProcess);
     }
 
     private static async Task<LoadResult> RunPhaseAsync(
-        int concurrency, TimeSpan duration, long maxIterations, Func<RouteTimer, CancellationToken, Task> iteration)
+        int concurrency, TimeSpan duration, long maxIterations, Func<RouteTimer, CancellationToken, Task> iteration, int? watchedProcess)
     {
         using var failed = new CancellationTokenSource();
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -38,7 +40,7 @@ internal static class LoadRunner
         string? firstError = null;
         var timers = new RouteTimer[concurrency];
 
-        var cpu = CpuSnapshot.Take();
+        var cpu = CpuSnapshot.Take(watchedProcess);
         var start = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
         {
@@ -68,7 +70,8 @@ internal static class LoadRunner
         })).ToList();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, CpuSnapshot.Take(), elapsed);
+        var end = CpuSnapshot.Take(watchedProcess);
+        var (machineCpu, foreignCpu) = CpuSnapshot.Between(cpu, end, elapsed);
 
         if (failed.IsCancellationRequested)
         {
@@ -96,7 +99,8 @@ internal static class LoadRunner
             firstError,
             merged.ToDictionary(pair => pair.Key, pair => LatencySummary.From(pair.Value), StringComparer.Ordinal),
             machineCpu,
-            foreignCpu);
+            foreignCpu,
+            CpuSnapshot.WatchedBetween(cpu, end));
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ internal static class WorkflowScenario
     /// <summary>Target: the 1 MB workflow reaches this share of the ceiling's 1 MB requests per second.</summary>
     private const double TargetShareOfCeiling = 25;
 
+    /// <summary>Target of issue 15: the gateway process's CPU per 1 MB session, user and kernel together, in ms.</summary>
+    private const double TargetCpuPerSessionMilliseconds = 2.8;
+
     public static async Task RunAsync(BenchContext context, GatewayUnderTest gateway)
     {
         await RunSizeAsync(context, gateway, 1, maxSessions: 50_000);
@@ -42,7 +45,7 @@ internal static class WorkflowScenario
             start = Stopwatch.GetTimestamp();
             await client.InfoAsync(id, cancellationToken);
             timer.Record("info", start);
-        });
+        }, watchedProcess: gateway.ProcessId);
 
         var table = context.Table;
         var megabytesPerSecond = Sizes.Megabytes(result.PerSecond * payload.DocumentBytes);
@@ -64,6 +67,36 @@ internal static class WorkflowScenario
             table.Add($"  latency {route} ({megabytes} MB run)", result.Latency(route).ToString());
         }
 
+        AddCpuPerSession(table, megabytes, result);
+
         context.NotePhase($"workflow {megabytes} MB", result, "sessions", $"{CeilingScenario.WarmupBounds(options)} (bounded at {maxSessions} sessions)");
+    }
+
+    /// <summary>
+    /// The gateway process's CPU per session over the measured phase, from <c>/proc/{pid}/stat</c>, user and kernel
+    /// apart; with an external gateway (<c>--gateway</c>) the bench cannot see its process.
+    /// </summary>
+    private static void AddCpuPerSession(ResultTable table, int megabytes, LoadResult result)
+    {
+        var figure = $"  gateway CPU per session ({megabytes} MB run)";
+        var target = megabytes == 1 ? $"≤ {ResultTable.Number(TargetCpuPerSessionMilliseconds)} ms" : "";
+        if (result.WatchedCpu is not { } cpu || result.Completed == 0)
+        {
+            table.Add(figure, "n/a (not a process the bench started)", target: target);
+            return;
+        }
+
+        var perSession = cpu.TotalMilliseconds / result.Completed;
+        var cores = cpu.TotalMilliseconds / result.Elapsed.TotalMilliseconds;
+        var measured = $"{ResultTable.Number(perSession, "0.00")} ms: user {ResultTable.Number(cpu.UserMilliseconds / result.Completed, "0.00")}, " +
+            $"kernel {ResultTable.Number(cpu.KernelMilliseconds / result.Completed, "0.00")} ({ResultTable.Number(cores, "0.00")} cores)";
+        if (megabytes == 1)
+        {
+            table.Add(figure, measured, target: target, verdict: ResultTable.Verdict(perSession <= TargetCpuPerSessionMilliseconds));
+        }
+        else
+        {
+            table.Add(figure, measured);
+        }
     }
 }

@@ -22,6 +22,11 @@ internal static class GatewayHostingExtensions
     public static WebApplicationBuilder AddUploadProxyGateway(this WebApplicationBuilder builder)
     {
         builder.DefaultPublicBaseUrlToListenAddress();
+        // By default a connection waits for data with a zero-byte receive before it takes a buffer: two receives (two
+        // system calls and two completions) for every piece of at most 4 KiB, some 500 for a 1 MB document. A request
+        // body is the product's bulk, so each receive goes straight into a buffer; an idle connection holds one 4 KiB
+        // block of the pool meanwhile.
+        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
         var configuration = builder.Configuration;
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddUploadProxyServices(configuration);
