@@ -61,13 +61,13 @@ public sealed class WebhookOptionsTests
         // a's uploaded event waits for its retry, and its linked event waits behind it; b moves on to linked.
         var due = Assert.Single(ledger.Due(now));
         Assert.Equal(("https://b.example/", WebhookEventTypes.SessionLinked), (due.Url, due.Type));
-        Assert.Equal(new UploadProxy.Grains.WebhookCounts(1, 3, 0, "500"), ledger.Counts);
+        Assert.Equal(new UploadProxy.Grains.WebhookCounts(1, 3, 0, "500"), ledger.Counts());
         Assert.Equal("evt_s1_2", due.Id);
 
         // With b done, nothing is due before a's retry.
         ledger = ledger.Sent(due);
         Assert.Empty(ledger.Due(now));
-        Assert.Equal(now.AddMinutes(1), ledger.NextAttemptAt);
+        Assert.Equal(now.AddMinutes(1), ledger.NextAttemptAt());
     }
 
     private static List<string> Validate(WebhookOptions options) =>

@@ -25,7 +25,7 @@ internal static class SessionViews
         ReceivedBytes = state.Length ?? state.ReceivedBytes,
         Protocol = state.Protocol,
         WebhookUrl = state.WebhookUrl,
-        Webhooks = state.Webhooks?.Counts ?? new WebhookCounts(0, 0, 0, null),
+        Webhooks = state.Webhooks?.Counts() ?? new WebhookCounts(0, 0, 0, null),
     };
 
     public static BatchSessionEntry ToBatchEntry(this UploadSessionState state, string id) => new()

@@ -16,7 +16,8 @@ public sealed record WebhookLedger
     /// <summary>Events raised so far: numbers each event's id.</summary>
     [Id(4)] public int Raised { get; init; }
 
-    public WebhookCounts Counts => new(Delivered, Owed.Count, Failed, LastError);
+    // Methods, not properties: the state serializer writes every public property into the stored JSON.
+    public WebhookCounts Counts() => new(Delivered, Owed.Count, Failed, LastError);
 
     /// <summary>A new event owed to each of <paramref name="urls"/>, with one id across endpoints and attempts.</summary>
     public WebhookLedger Raise(string owner, string type, string body, IReadOnlyList<string> urls, DateTimeOffset now)
@@ -34,10 +35,10 @@ public sealed record WebhookLedger
         Owed.GroupBy(o => o.Url, StringComparer.Ordinal).Select(g => g.First()).Where(o => o.NextAttemptAt <= now);
 
     /// <summary>When the next attempt of any endpoint is due.</summary>
-    public DateTimeOffset? NextAttemptAt =>
+    public DateTimeOffset? NextAttemptAt() =>
         Owed.Count == 0 ? null : Owed.GroupBy(o => o.Url, StringComparer.Ordinal).Min(g => g.First().NextAttemptAt);
 
-    public DateTimeOffset? OldestRaisedAt => Owed.Count == 0 ? null : Owed.Min(o => o.RaisedAt);
+    public DateTimeOffset? OldestRaisedAt() => Owed.Count == 0 ? null : Owed.Min(o => o.RaisedAt);
 
     public WebhookLedger Sent(OwedWebhook owed) =>
         this with { Owed = Without(owed), Delivered = Delivered + 1 };

@@ -46,13 +46,13 @@ internal sealed partial class WebhookOutbox(IWebhookOwner owner, WebhookServices
         {
             while (!stopping.IsCancellationRequested && owner.Ledger is { Owed.Count: > 0 } ledger)
             {
-                WebhookBacklog.Set(owner.WebhookOwnerKey, ledger.OldestRaisedAt);
+                WebhookBacklog.Set(owner.WebhookOwnerKey, ledger.OldestRaisedAt());
                 var now = time.GetUtcNow();
                 var due = ledger.Due(now).ToList();
                 if (due.Count == 0)
                 {
                     _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    var wait = ledger.NextAttemptAt!.Value - now;
+                    var wait = ledger.NextAttemptAt()!.Value - now;
                     await Task.WhenAny(Task.Delay(wait, time, stopping), _wake.Task);
                     continue;
                 }
