@@ -5,6 +5,7 @@ using Npgsql;
 using UploadProxy.Hosting;
 using UploadProxy.Integrations.Cloudinary;
 using UploadProxy.Integrations.Notion;
+using UploadProxy.Integrations.Webhooks;
 using UploadProxy.Persistence;
 
 namespace UploadProxy.Gateway;
@@ -44,6 +45,7 @@ internal static partial class StartupReport
         var standalone = services.GetRequiredService<IOptions<StandaloneOptions>>().Value;
         var cloudinary = services.GetRequiredService<IOptions<CloudinaryOptions>>().Value;
         var notion = services.GetRequiredService<IOptions<NotionOptions>>().Value;
+        var webhooks = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
         var dataDirectory = Path.GetFullPath(standalone.DataDirectory);
 
         if (addresses.Count > 0)
@@ -75,6 +77,17 @@ internal static partial class StartupReport
         else
         {
             LogNotionOff(logger);
+        }
+
+        if (webhooks.IsConfigured)
+        {
+            // Endpoints without their query string, which may hold a token; never a secret.
+            var endpoints = string.Join(", ", webhooks.Endpoints.Select(e => WebhookFailurePolicy.Describe(e.Url!.AbsoluteUri)));
+            LogWebhooksOn(logger, webhooks.Endpoints.Count, endpoints, webhooks.AllowedHosts.Count);
+        }
+        else
+        {
+            LogWebhooksOff(logger);
         }
 
         if (cluster.Clustering == ClusteringMode.AdoNet)
@@ -125,6 +138,12 @@ internal static partial class StartupReport
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notion linking: off (set NOTION_TOKEN and NOTION_DATABASE_ID to link each document into a database)")]
     private static partial void LogNotionOff(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks: on, {Count} endpoint(s) {Endpoints}; {AllowedHosts} host(s) allowed for a session's webhook_url")]
+    private static partial void LogWebhooksOn(ILogger logger, int count, string endpoints, int allowedHosts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks: off (set UPLOADPROXY_WEBHOOK_URLS and UPLOADPROXY_WEBHOOK_SECRET to be told when documents are stored)")]
+    private static partial void LogWebhooksOff(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: one machine, the silo runs in this process (silo port {SiloPort}, Orleans gateway port {GatewayPort})")]
     private static partial void LogOneMachine(ILogger logger, int siloPort, int gatewayPort);

@@ -99,6 +99,7 @@ public sealed class StartupLogTests
         var report = logs.Lines.Where(l => l.StartsWith("Information UploadProxy.Gateway:", StringComparison.Ordinal)).ToList();
         Assert.Contains(report, l => l.Contains($"Storage: local, in {Path.Combine(dataDirectory, "documents")}, served at http://localhost:5000/documents", StringComparison.Ordinal));
         Assert.Contains(report, l => l.Contains("Notion linking: off", StringComparison.Ordinal));
+        Assert.Contains(report, l => l.Contains("Webhooks: off (set UPLOADPROXY_WEBHOOK_URLS", StringComparison.Ordinal));
         Assert.Contains(report, l => l.Contains("Cluster: one machine", StringComparison.Ordinal));
         Assert.Contains(report, l => l.Contains($"Data folder: {dataDirectory} (session state, staged and stored documents)", StringComparison.Ordinal));
     }
