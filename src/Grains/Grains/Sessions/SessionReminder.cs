@@ -12,8 +12,15 @@ internal sealed class SessionReminder(Grain session, TimeSpan period)
     // The handle kept from the registration saves a read at the unregister.
     private IGrainReminder? _handle;
 
-    public async Task RegisterAsync(TimeSpan? dueTime = null) =>
-        _handle = await session.RegisterOrUpdateReminder(Name, dueTime ?? period, period);
+    /// <param name="keepHandle">
+    /// False for a pending session's expiry reminder: such a session may sit idle for its whole lifetime, and most go on
+    /// to an accept that registers again; the rare unregister without a handle reads the reminder first.
+    /// </param>
+    public async Task RegisterAsync(TimeSpan? dueTime = null, bool keepHandle = true)
+    {
+        var handle = await session.RegisterOrUpdateReminder(Name, dueTime ?? period, period);
+        _handle = keepHandle ? handle : null;
+    }
 
     public async Task UnregisterAsync()
     {

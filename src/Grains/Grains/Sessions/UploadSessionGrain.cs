@@ -94,7 +94,7 @@ public sealed partial class UploadSessionGrain(
         var now = timeProvider.GetUtcNow();
         Update(SessionLifecycle.Created(command, DocumentNames.NewPublicIdPrefix(now), notionOptions.Value.IsConfigured, now, _options.PendingLifetime));
         // Registered before the write: a reminder without a session finds nothing and goes away.
-        await _reminder!.RegisterAsync(dueTime: _options.PendingLifetime);
+        await _reminder!.RegisterAsync(dueTime: _options.PendingLifetime, keepHandle: false);
         await SaveAsync();
         return Snapshot();
     }
