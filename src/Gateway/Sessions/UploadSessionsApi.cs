@@ -17,7 +17,7 @@ namespace UploadProxy.Gateway.Sessions;
 /// <summary>The original app's three routes: create a session, send its document, read it back.</summary>
 internal static class UploadSessionsApi
 {
-    public const string BasePath = "/api/notion/upload-proxy";
+    public const string BasePath = SessionResource.BasePath;
     private const string IdempotencyKeyHeader = "Idempotency-Key";
     private static readonly CreateSessionRequest Empty = new(null, null, null, null, null);
 

@@ -38,6 +38,12 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>The endpoints an event of <paramref name="type"/> goes to: the configured ones that take it, then the session's own.</summary>
     public IReadOnlyList<string> TargetsFor(string type, string? sessionUrl)
     {
+        if (Endpoints.Count == 0 && sessionUrl is null)
+        {
+            // Webhooks off: asked at every status change, so nothing is allocated for it.
+            return [];
+        }
+
         var targets = Endpoints
             .Where(e => e.Events.Count == 0 || e.Events.Contains(type, StringComparer.Ordinal))
             .Select(e => e.Url!.AbsoluteUri)
@@ -62,12 +68,7 @@ public sealed class WebhookOptions : IValidatableObject
                 : url.Host.Equals(allowed, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The wait before attempt <paramref name="attempts"/> + 1: doubling from <see cref="RetryBaseDelay"/>, capped, jittered.</summary>
-    public TimeSpan RetryDelay(int attempts)
-    {
-        var exponential = RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 20));
-        var capped = exponential < RetryMaxDelay ? exponential : RetryMaxDelay;
-        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
-    }
+    public TimeSpan RetryDelay(int attempts) => Backoff.Delay(RetryBaseDelay, RetryMaxDelay, attempts);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

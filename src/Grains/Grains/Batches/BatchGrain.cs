@@ -159,9 +159,12 @@ public sealed class BatchGrain(
     /// </summary>
     private async Task CompletionChangedAsync()
     {
-        if (!IsComplete && batch.State.Completed)
+        if (!IsComplete)
         {
+            // Reopened: the quiet period starts again from its next completion.
             batch.State.Completed = false;
+            _completion?.Dispose();
+            _completion = null;
         }
 
         if (CompletionDue && _completion is null)

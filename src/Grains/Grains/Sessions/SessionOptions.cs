@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using UploadProxy.Integrations;
 
 namespace UploadProxy.Grains.Sessions;
 
@@ -24,13 +25,7 @@ public sealed class SessionOptions : IValidatableObject
     public TimeSpan StagingOrphanAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The wait before the next attempt after <paramref name="failures"/> transient failures in a row: doubling, capped, jittered.</summary>
-    public TimeSpan RetryDelay(int failures)
-    {
-        var exponential = RetryBaseDelay * Math.Pow(2, Math.Min(failures - 1, 20));
-        var capped = exponential < RetryMaxDelay ? exponential : RetryMaxDelay;
-        // Jitter keeps many sessions that failed together from retrying together.
-        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
-    }
+    public TimeSpan RetryDelay(int failures) => Backoff.Delay(RetryBaseDelay, RetryMaxDelay, failures);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
