@@ -4,12 +4,13 @@ using System.Text;
 namespace UploadProxy.Bench.Infrastructure;
 
 /// <summary>
-/// Well-formed one-page PDFs of any size: a page of text, then comment lines that pad the file without changing what
+/// Well-formed one-page PDFs of any size: a page of text, then comment lines of random text that pad the file without changing what
 /// it shows, then the cross-reference table. Written as a stream so that a 100 MB document never sits in memory.
 /// </summary>
 internal static class SamplePdf
 {
     private const int PaddingLineLength = 100;
+    private const string Filler = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     public static byte[] Create(long size, string text = "UploadProxy benchmark")
     {
@@ -66,24 +67,24 @@ internal static class SamplePdf
 
     private static void WritePadding(Stream output, long bytes)
     {
-        // "%" + filler + "\n" lines; the last line takes what is left.
+        // "%" + filler + "\n" lines; the last line takes what is left. The filler is random printable text, so the
+        // document compresses no better than a real one (scans and Flate streams): a store that tries to compress it
+        // (PostgreSQL's TOAST, say) pays what it would pay for real documents. Seeded: every run sends the same bytes.
+        var random = new Random(20261207);
         var line = new byte[PaddingLineLength];
-        Array.Fill(line, (byte)'x');
-        line[0] = (byte)'%';
-        line[^1] = (byte)'\n';
-        while (bytes >= PaddingLineLength)
+        while (bytes > 0)
         {
-            output.Write(line);
-            bytes -= PaddingLineLength;
-        }
+            var length = (int)Math.Min(bytes, PaddingLineLength);
+            var current = line.AsSpan(0, length);
+            for (var i = 0; i < current.Length; i++)
+            {
+                current[i] = (byte)Filler[random.Next(Filler.Length)];
+            }
 
-        if (bytes > 0)
-        {
-            var last = new byte[bytes];
-            Array.Fill(last, (byte)'x');
-            last[0] = (byte)'%';
-            last[^1] = (byte)'\n';
-            output.Write(last);
+            current[0] = (byte)'%';
+            current[^1] = (byte)'\n';
+            output.Write(current);
+            bytes -= length;
         }
     }
 

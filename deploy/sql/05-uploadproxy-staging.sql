@@ -38,3 +38,9 @@ CREATE INDEX IF NOT EXISTS staged_documents_session_ix
 
 COMMENT ON TABLE staged_document_chunks IS 'UploadProxy: staged document bytes, one row per chunk.';
 COMMENT ON TABLE staged_documents IS 'UploadProxy: committed staged documents (session, SHA-256, length).';
+
+-- Documents are stored as they are: PDFs (scans, Flate streams) hardly compress, and
+-- pglz trying to compress every 1 MiB chunk cost PostgreSQL more CPU than the rest of
+-- the write. EXTERNAL keeps the bytes out of line and uncompressed; rows written
+-- before this keep their storage.
+ALTER TABLE staged_document_chunks ALTER COLUMN data SET STORAGE EXTERNAL;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -6,6 +7,7 @@ namespace UploadProxy.Persistence.Staging;
 /// <summary>
 /// Staging in PostgreSQL, reachable from every silo and gateway of a cluster. Bytes are kept in 1 MiB rows, written
 /// as they arrive under a provisional key and renamed in one transaction at commit, so memory stays at one chunk.
+/// The column is stored uncompressed (deploy/sql/05): PDFs hardly compress, and trying costs PostgreSQL CPU per byte.
 /// </summary>
 public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumentStagingStore
 {
@@ -17,11 +19,18 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
 
     public async Task<Stream> OpenReadAsync(string stagingKey, long offset, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT length FROM staged_documents WHERE staging_key = $1");
-        command.Parameters.AddWithValue(stagingKey);
-        var length = await command.ExecuteScalarAsync(cancellationToken) as long?
-            ?? throw new StagedDocumentMissingException(stagingKey);
-        return new ChunkReader(dataSource, stagingKey, length, offset);
+        // The length and the chunk the offset falls in, in one round trip: a document of one chunk is read in one.
+        var reader = new ChunkReader(dataSource, stagingKey, offset);
+        try
+        {
+            await reader.OpenAsync(cancellationToken);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DeleteAsync(string stagingKey, CancellationToken cancellationToken)
@@ -65,134 +74,152 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
         return keys.Count;
     }
 
-    private static async Task<byte[]?> ReadChunkAsync(NpgsqlDataSource dataSource, string stagingKey, int index, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT data FROM staged_document_chunks WHERE staging_key = $1 AND chunk_index = $2");
-        command.Parameters.AddWithValue(stagingKey);
-        command.Parameters.AddWithValue(index);
-        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
-    }
-
+    /// <summary>
+    /// Buffers one chunk at a time (a pooled 1 MiB buffer) and inserts a full chunk only once more bytes follow it, so
+    /// the last chunk, the renaming of the earlier ones and the document's row go in one transaction at commit: a
+    /// document of one chunk costs one round trip and one commit.
+    /// </summary>
     private sealed class Writer(NpgsqlDataSource dataSource, string sessionId) : IStagingWriter
     {
-        private readonly ChunkWriter _content = new(dataSource, $"incoming/{sessionId}/{Guid.NewGuid():N}");
+        private readonly string _provisionalKey = $"incoming/{sessionId}/{Guid.NewGuid():N}";
+        private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        private int _filled;
+        private int _flushedChunks;
+        private long _length;
         private bool _committed;
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _content.WriteAsync(data, cancellationToken);
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            var buffer = _buffer ?? throw new ObjectDisposedException(nameof(Writer));
+            while (!data.IsEmpty)
+            {
+                if (_filled == ChunkSize)
+                {
+                    await InsertChunkAsync(cancellationToken);
+                }
+
+                var take = Math.Min(data.Length, ChunkSize - _filled);
+                data[..take].CopyTo(buffer.AsMemory(_filled));
+                _filled += take;
+                _length += take;
+                data = data[take..];
+            }
+        }
 
         public async Task<string> CommitAsync(string sha256, CancellationToken cancellationToken)
         {
-            await _content.FlushAsync(cancellationToken);
+            var buffer = _buffer ?? throw new ObjectDisposedException(nameof(Writer));
             var key = StagingKeys.For(sessionId, sha256);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection, transaction)
+
+            // A batch without an explicit transaction runs as one implicit transaction: all of it or nothing.
+            await using var batch = dataSource.CreateBatch();
+            batch.BatchCommands.Add(new("DELETE FROM staged_document_chunks WHERE staging_key = $1") { Parameters = { new() { Value = key } } });
+            if (_flushedChunks > 0)
             {
-                BatchCommands =
+                batch.BatchCommands.Add(new("UPDATE staged_document_chunks SET staging_key = $1 WHERE staging_key = $2")
                 {
-                    new("DELETE FROM staged_document_chunks WHERE staging_key = $1") { Parameters = { new() { Value = key } } },
-                    new("UPDATE staged_document_chunks SET staging_key = $1 WHERE staging_key = $2") { Parameters = { new() { Value = key }, new() { Value = _content.Key } } },
-                    new("""
-                        INSERT INTO staged_documents (staging_key, session_id, sha256, length) VALUES ($1, $2, $3, $4)
-                        ON CONFLICT (staging_key) DO UPDATE SET length = excluded.length, committed_at = now()
-                        """)
-                    {
-                        Parameters = { new() { Value = key }, new() { Value = sessionId }, new() { Value = sha256 }, new() { Value = _content.Length } },
-                    },
-                },
-            };
+                    Parameters = { new() { Value = key }, new() { Value = _provisionalKey } },
+                });
+            }
+
+            if (_filled > 0)
+            {
+                batch.BatchCommands.Add(InsertChunk(key, _flushedChunks, buffer));
+            }
+
+            batch.BatchCommands.Add(new("""
+                INSERT INTO staged_documents (staging_key, session_id, sha256, length) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (staging_key) DO UPDATE SET length = excluded.length, committed_at = now()
+                """)
+            {
+                Parameters = { new() { Value = key }, new() { Value = sessionId }, new() { Value = sha256 }, new() { Value = _length } },
+            });
             await batch.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             _committed = true;
             return key;
         }
 
         public async ValueTask DisposeAsync()
         {
-            if (!_committed)
-            {
-                await using var command = dataSource.CreateCommand("DELETE FROM staged_document_chunks WHERE staging_key = $1");
-                command.Parameters.AddWithValue(_content.Key);
-                await command.ExecuteNonQueryAsync();
-            }
-
-            await _content.DisposeAsync();
-        }
-    }
-
-    /// <summary>Buffers one chunk and inserts it as soon as it is full.</summary>
-    private sealed class ChunkWriter(NpgsqlDataSource dataSource, string key) : Stream
-    {
-        private readonly byte[] _buffer = new byte[ChunkSize];
-        private int _filled;
-        private int _nextIndex;
-        private long _length;
-
-        public string Key { get; } = key;
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            while (!buffer.IsEmpty)
-            {
-                var take = Math.Min(buffer.Length, ChunkSize - _filled);
-                buffer[..take].CopyTo(_buffer.AsMemory(_filled));
-                _filled += take;
-                _length += take;
-                buffer = buffer[take..];
-                if (_filled == ChunkSize)
-                {
-                    await FlushAsync(cancellationToken);
-                }
-            }
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            if (_filled == 0)
+            if (_buffer is not { } buffer)
             {
                 return;
             }
 
-            await using var command = dataSource.CreateCommand("INSERT INTO staged_document_chunks (staging_key, chunk_index, data) VALUES ($1, $2, $3)");
-            command.Parameters.AddWithValue(Key);
-            command.Parameters.AddWithValue(_nextIndex++);
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = new ArraySegment<byte>(_buffer, 0, _filled) });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!_committed && _flushedChunks > 0)
+            {
+                await using var command = dataSource.CreateCommand("DELETE FROM staged_document_chunks WHERE staging_key = $1");
+                command.Parameters.AddWithValue(_provisionalKey);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        private async Task InsertChunkAsync(CancellationToken cancellationToken)
+        {
+            await using var batch = dataSource.CreateBatch();
+            batch.BatchCommands.Add(InsertChunk(_provisionalKey, _flushedChunks, _buffer!));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            _flushedChunks++;
             _filled = 0;
         }
 
-        public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+        private NpgsqlBatchCommand InsertChunk(string key, int index, byte[] buffer) =>
+            new("INSERT INTO staged_document_chunks (staging_key, chunk_index, data) VALUES ($1, $2, $3)")
+            {
+                Parameters =
+                {
+                    new() { Value = key },
+                    new() { Value = index },
+                    new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = new ArraySegment<byte>(buffer, 0, _filled) },
+                },
+            };
     }
 
-    /// <summary>Reads a staged document chunk by chunk from an offset.</summary>
-    private sealed class ChunkReader(NpgsqlDataSource dataSource, string stagingKey, long length, long offset) : Stream
+    /// <summary>Reads a staged document chunk by chunk from an offset, each chunk into one pooled buffer.</summary>
+    private sealed class ChunkReader(NpgsqlDataSource dataSource, string stagingKey, long offset) : Stream
     {
-        private byte[]? _chunk;
+        private byte[]? _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        private int _chunkLength;
         private int _chunkIndex = -1;
+        private long _length;
         private long _position = offset;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
-        public override long Length => length;
+        public override long Length => _length;
         public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        /// <summary>Reads the document's length and the chunk the offset falls in.</summary>
+        public async Task OpenAsync(CancellationToken cancellationToken)
+        {
+            var index = (int)(_position / ChunkSize);
+            await using var command = dataSource.CreateCommand("""
+                SELECT d.length, c.data FROM staged_documents d
+                LEFT JOIN staged_document_chunks c ON c.staging_key = d.staging_key AND c.chunk_index = $2
+                WHERE d.staging_key = $1
+                """);
+            command.Parameters.AddWithValue(stagingKey);
+            command.Parameters.AddWithValue(index);
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new StagedDocumentMissingException(stagingKey);
+            }
+
+            _length = reader.GetInt64(0);
+            if (_position < _length)
+            {
+                await LoadAsync(reader, 1, index, cancellationToken);
+            }
+        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_position >= length || buffer.IsEmpty)
+            var chunk = _chunk ?? throw new ObjectDisposedException(nameof(ChunkReader));
+            if (_position >= _length || buffer.IsEmpty)
             {
                 return 0;
             }
@@ -200,14 +227,21 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
             var index = (int)(_position / ChunkSize);
             if (index != _chunkIndex)
             {
-                _chunk = await ReadChunkAsync(dataSource, stagingKey, index, cancellationToken)
-                    ?? throw new StagedDocumentMissingException(stagingKey);
-                _chunkIndex = index;
+                await using var command = dataSource.CreateCommand("SELECT data FROM staged_document_chunks WHERE staging_key = $1 AND chunk_index = $2");
+                command.Parameters.AddWithValue(stagingKey);
+                command.Parameters.AddWithValue(index);
+                await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    throw new StagedDocumentMissingException(stagingKey);
+                }
+
+                await LoadAsync(reader, 0, index, cancellationToken);
             }
 
             var within = (int)(_position % ChunkSize);
-            var count = Math.Min(buffer.Length, _chunk!.Length - within);
-            _chunk.AsMemory(within, count).CopyTo(buffer);
+            var count = Math.Min(buffer.Length, _chunkLength - within);
+            chunk.AsMemory(within, count).CopyTo(buffer);
             _position += count;
             return count;
         }
@@ -220,5 +254,36 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && _chunk is { } chunk)
+            {
+                _chunk = null;
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            base.Dispose(disposing);
+        }
+
+        /// <summary>Copies a chunk's bytes from the row into the pooled buffer, without an array of its own.</summary>
+        private async Task LoadAsync(NpgsqlDataReader reader, int column, int index, CancellationToken cancellationToken)
+        {
+            if (await reader.IsDBNullAsync(column, cancellationToken))
+            {
+                throw new StagedDocumentMissingException(stagingKey);
+            }
+
+            await using var data = await reader.GetStreamAsync(column, cancellationToken);
+            var filled = 0;
+            int read;
+            while (filled < ChunkSize && (read = await data.ReadAsync(_chunk.AsMemory(filled, ChunkSize - filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+
+            _chunkLength = filled;
+            _chunkIndex = index;
+        }
     }
 }

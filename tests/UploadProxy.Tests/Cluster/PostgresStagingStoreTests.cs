@@ -30,6 +30,38 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
         Assert.Equal(pdf[offset..], await ReadAsync(key, offset));
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(2, 1)]
+    public async Task A_document_of_any_length_reads_back_whole_and_from_its_last_byte(int chunks, int extraBytes)
+    {
+        // The last chunk goes in with the commit; a length on a chunk boundary leaves no partial chunk to write.
+        var document = new byte[(chunks * PostgresStagingStore.ChunkSize) + extraBytes];
+        new Random(chunks * 10 + extraBytes).NextBytes(document);
+        var key = await StageAsync(document);
+
+        Assert.Equal(document, await ReadAsync(key, 0));
+        Assert.Equal(document[^1..], await ReadAsync(key, document.Length - 1));
+        Assert.Empty(await ReadAsync(key, document.Length));
+        Assert.Equal(chunks + (extraBytes > 0 ? 1 : 0), await ChunkCountAsync(key));
+    }
+
+    [Fact]
+    public async Task Staging_the_same_document_again_for_a_session_keeps_one_copy()
+    {
+        // A send retried after a lost answer stages the same bytes under the same key.
+        var sessionId = SessionId.New();
+        var document = SamplePdf.Create(minimumBytes: (int)(1.5 * PostgresStagingStore.ChunkSize), seed: 5);
+        var first = (await _store.StageAsync(sessionId, document)).StagingKey;
+        var second = (await _store.StageAsync(sessionId, document)).StagingKey;
+
+        Assert.Equal(first, second);
+        Assert.Equal(2, await ChunkCountAsync(second));
+        Assert.Equal(document, await ReadAsync(second, 0));
+    }
+
     [Fact]
     public async Task Bytes_written_without_commit_leave_nothing_behind()
     {
@@ -75,6 +107,13 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
     private async Task<long> ChunkCountAsync()
     {
         await using var count = _dataSource.CreateCommand("SELECT count(*) FROM staged_document_chunks");
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> ChunkCountAsync(string key)
+    {
+        await using var count = _dataSource.CreateCommand("SELECT count(*) FROM staged_document_chunks WHERE staging_key = $1");
+        count.Parameters.AddWithValue(key);
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
