@@ -4,7 +4,8 @@
 #   deploy/local/cluster.sh up     # build, start everything, print the gateway's URL
 #   deploy/local/cluster.sh down   # stop everything and delete the database
 #
-# Settings (environment): SILOS (2), GATEWAY_PORT (5000), PG_PORT (55432), and the product's own
+# Settings (environment): SILOS (2), GATEWAY_PORT (5000), PG_PORT (55432), PG_OPTIONS (extra server settings,
+# "-c name=value …"), and the product's own
 # CLOUDINARY_*, NOTION_*, Cluster__*, Sessions__* variables, passed through to every process.
 # Each process writes deploy/local/.run/<name>.pid and <name>.log, so one silo can be killed on purpose:
 #   kill -9 "$(cat deploy/local/.run/silo-1.pid)"
@@ -56,7 +57,7 @@ up() {
   ln -s "$pg_dir/postgres.log" "$run/postgres.log"
   as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null
   as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w \
-    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c autovacuum_naptime=1s ${PG_OPTIONS:-}" start >/dev/null
   as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres uploadproxy
   "$root/deploy/sql/apply.sh" "host=127.0.0.1 port=$pg_port user=postgres dbname=uploadproxy" >/dev/null
 

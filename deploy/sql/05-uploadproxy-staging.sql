@@ -44,3 +44,12 @@ COMMENT ON TABLE staged_documents IS 'UploadProxy: committed staged documents (s
 -- the write. EXTERNAL keeps the bytes out of line and uncompressed; rows written
 -- before this keep their storage.
 ALTER TABLE staged_document_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+
+-- The chunks table is a queue: every row is deleted seconds after it is written, once its document is uploaded.
+-- Vacuumed only at the default 20 % of dead rows, it grows instead, and every insert waits for the lock that
+-- extends the file (and writes its new pages twice, zeros first). Vacuumed as soon as a few documents' rows
+-- are dead, the space of uploaded documents is reused. Autovacuum looks at most every autovacuum_naptime
+-- (1 min by default): set it to 1 s, see deploy/sql/README.md.
+ALTER TABLE staged_document_chunks SET (
+    autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 64, autovacuum_vacuum_cost_delay = 0,
+    toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 8192, toast.autovacuum_vacuum_cost_delay = 0);
