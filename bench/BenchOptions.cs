@@ -28,7 +28,7 @@ internal sealed record BenchOptions
           --info-sessions N      sessions created before info polling (default 10000)
           --notion-sessions N    documents whose Notion rows are drained (default 60)
           --duration SECONDS     measured time of each throughput phase (default 20)
-          --warmup SECONDS       unrecorded warm-up before each throughput phase (default 10)
+          --warmup SECONDS       unrecorded warm-up before each throughput phase (default 30)
         """;
 
     public required string Command { get; init; }
@@ -38,7 +38,7 @@ internal sealed record BenchOptions
     public int InfoSessions { get; init; } = 10_000;
     public int NotionSessions { get; init; } = 60;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(30);
     public IReadOnlyList<string> MicroArguments { get; init; } = [];
 
     public static BenchOptions? Parse(IReadOnlyList<string> args)

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Dashboard;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -74,7 +73,7 @@ public static class UploadProxyHostingExtensions
         var cluster = configuration.GetClusterHostingOptions();
         if (cluster.Clustering == ClusteringMode.AdoNet)
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(cluster.ConnectionString!));
+            services.AddSingleton(_ => PostgresStagingStore.CreateDataSource(cluster.ConnectionString!));
             services.AddSingleton<IDocumentStagingStore, PostgresStagingStore>();
             services.AddSingleton<IUploadPartStore, PostgresUploadPartStore>();
         }

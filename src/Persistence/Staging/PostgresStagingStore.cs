@@ -17,6 +17,24 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
     public Task<IStagingWriter> BeginAsync(string sessionId, CancellationToken cancellationToken) =>
         Task.FromResult<IStagingWriter>(new Writer(dataSource, sessionId));
 
+    /// <summary>
+    /// The data source for the staging stores. Unless the connection string sets <c>Max Auto Prepare</c>, statements
+    /// used twice on a connection are prepared: PostgreSQL plans an unprepared statement with its parameters' values
+    /// in the plan, and so copied every chunk's 1 MiB into the plan of its insert, about a fifth of its CPU per
+    /// document (docs/benchmarks.md, "The cluster, issue 15"). A prepared statement soon gets a generic plan.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 16;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
     public async Task<Stream> OpenReadAsync(string stagingKey, long offset, CancellationToken cancellationToken)
     {
         // The length and the chunk the offset falls in, in one round trip: a document of one chunk is read in one.
