@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -38,15 +39,33 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
     public async Task<Stream> OpenReadAsync(string stagingKey, long offset, CancellationToken cancellationToken)
     {
         // The length and the chunk the offset falls in, in one round trip: a document of one chunk is read in one.
-        var reader = new ChunkReader(dataSource, stagingKey, offset);
+        await using var command = dataSource.CreateCommand("""
+            SELECT d.length, c.data FROM staged_documents d
+            LEFT JOIN staged_document_chunks c ON c.staging_key = d.staging_key AND c.chunk_index = $2
+            WHERE d.staging_key = $1
+            """);
+        command.Parameters.AddWithValue(stagingKey);
+        command.Parameters.AddWithValue((int)(offset / ChunkSize));
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new StagedDocumentMissingException(stagingKey);
+        }
+
+        var length = reader.GetInt64(0);
+        var stream = new ChunkedReadStream(dataSource, stagingKey, length, offset, _ => new StagedDocumentMissingException(stagingKey));
         try
         {
-            await reader.OpenAsync(cancellationToken);
-            return reader;
+            if (offset < length)
+            {
+                await stream.LoadAsync(reader, 1, cancellationToken);
+            }
+
+            return stream;
         }
         catch
         {
-            await reader.DisposeAsync();
+            await stream.DisposeAsync();
             throw;
         }
     }
@@ -126,7 +145,7 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
 
         public async Task<string> CommitAsync(string sha256, CancellationToken cancellationToken)
         {
-            var buffer = _buffer ?? throw new ObjectDisposedException(nameof(Writer));
+            ObjectDisposedException.ThrowIf(_buffer is null, this);
             var key = StagingKeys.For(sessionId, sha256);
 
             // A batch without an explicit transaction runs as one implicit transaction: all of it or nothing.
@@ -142,7 +161,7 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
 
             if (_filled > 0)
             {
-                batch.BatchCommands.Add(InsertChunk(key, _flushedChunks, buffer));
+                batch.BatchCommands.Add(InsertChunk(key));
             }
 
             batch.BatchCommands.Add(new("""
@@ -177,131 +196,22 @@ public sealed class PostgresStagingStore(NpgsqlDataSource dataSource) : IDocumen
         private async Task InsertChunkAsync(CancellationToken cancellationToken)
         {
             await using var batch = dataSource.CreateBatch();
-            batch.BatchCommands.Add(InsertChunk(_provisionalKey, _flushedChunks, _buffer!));
+            batch.BatchCommands.Add(InsertChunk(_provisionalKey));
             await batch.ExecuteNonQueryAsync(cancellationToken);
             _flushedChunks++;
             _filled = 0;
         }
 
-        private NpgsqlBatchCommand InsertChunk(string key, int index, byte[] buffer) =>
+        /// <summary>The chunk being filled, as the next chunk under <paramref name="key"/>.</summary>
+        private NpgsqlBatchCommand InsertChunk(string key) =>
             new("INSERT INTO staged_document_chunks (staging_key, chunk_index, data) VALUES ($1, $2, $3)")
             {
                 Parameters =
                 {
                     new() { Value = key },
-                    new() { Value = index },
-                    new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = new ArraySegment<byte>(buffer, 0, _filled) },
+                    new() { Value = _flushedChunks },
+                    new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = new ArraySegment<byte>(_buffer!, 0, _filled) },
                 },
             };
-    }
-
-    /// <summary>Reads a staged document chunk by chunk from an offset, each chunk into one pooled buffer.</summary>
-    private sealed class ChunkReader(NpgsqlDataSource dataSource, string stagingKey, long offset) : Stream
-    {
-        private byte[]? _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        private int _chunkLength;
-        private int _chunkIndex = -1;
-        private long _length;
-        private long _position = offset;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => _length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        /// <summary>Reads the document's length and the chunk the offset falls in.</summary>
-        public async Task OpenAsync(CancellationToken cancellationToken)
-        {
-            var index = (int)(_position / ChunkSize);
-            await using var command = dataSource.CreateCommand("""
-                SELECT d.length, c.data FROM staged_documents d
-                LEFT JOIN staged_document_chunks c ON c.staging_key = d.staging_key AND c.chunk_index = $2
-                WHERE d.staging_key = $1
-                """);
-            command.Parameters.AddWithValue(stagingKey);
-            command.Parameters.AddWithValue(index);
-            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new StagedDocumentMissingException(stagingKey);
-            }
-
-            _length = reader.GetInt64(0);
-            if (_position < _length)
-            {
-                await LoadAsync(reader, 1, index, cancellationToken);
-            }
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var chunk = _chunk ?? throw new ObjectDisposedException(nameof(ChunkReader));
-            if (_position >= _length || buffer.IsEmpty)
-            {
-                return 0;
-            }
-
-            var index = (int)(_position / ChunkSize);
-            if (index != _chunkIndex)
-            {
-                await using var command = dataSource.CreateCommand("SELECT data FROM staged_document_chunks WHERE staging_key = $1 AND chunk_index = $2");
-                command.Parameters.AddWithValue(stagingKey);
-                command.Parameters.AddWithValue(index);
-                await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    throw new StagedDocumentMissingException(stagingKey);
-                }
-
-                await LoadAsync(reader, 0, index, cancellationToken);
-            }
-
-            var within = (int)(_position % ChunkSize);
-            var count = Math.Min(buffer.Length, _chunkLength - within);
-            chunk.AsMemory(within, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-        public override void Flush() => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing && _chunk is { } chunk)
-            {
-                _chunk = null;
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
-
-            base.Dispose(disposing);
-        }
-
-        /// <summary>Copies a chunk's bytes from the row into the pooled buffer, without an array of its own.</summary>
-        private async Task LoadAsync(NpgsqlDataReader reader, int column, int index, CancellationToken cancellationToken)
-        {
-            if (await reader.IsDBNullAsync(column, cancellationToken))
-            {
-                throw new StagedDocumentMissingException(stagingKey);
-            }
-
-            await using var data = await reader.GetStreamAsync(column, cancellationToken);
-            var filled = 0;
-            int read;
-            while (filled < ChunkSize && (read = await data.ReadAsync(_chunk.AsMemory(filled, ChunkSize - filled), cancellationToken)) > 0)
-            {
-                filled += read;
-            }
-
-            _chunkLength = filled;
-            _chunkIndex = index;
-        }
     }
 }

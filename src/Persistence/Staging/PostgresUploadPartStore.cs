@@ -29,10 +29,11 @@ public sealed class PostgresUploadPartStore(NpgsqlDataSource dataSource) : IUplo
         }
     }
 
-    public async Task<Stream> OpenReadAsync(string sessionId, long length, CancellationToken cancellationToken)
+    public Task<Stream> OpenReadAsync(string sessionId, long length, CancellationToken cancellationToken)
     {
-        await Task.CompletedTask;
-        return new PartReader(dataSource, KeyOf(sessionId), length);
+        var key = KeyOf(sessionId);
+        return Task.FromResult<Stream>(new ChunkedReadStream(dataSource, key, length, offset: 0,
+            index => new InvalidOperationException($"The part {key} lacks its chunk {index}.")));
     }
 
     public async Task DeleteAsync(string sessionId, CancellationToken cancellationToken)
@@ -143,53 +144,5 @@ public sealed class PostgresUploadPartStore(NpgsqlDataSource dataSource) : IUplo
             await insert.ExecuteNonQueryAsync(cancellationToken);
             _filled = 0;
         }
-    }
-
-    /// <summary>Reads a part chunk by chunk from its start.</summary>
-    private sealed class PartReader(NpgsqlDataSource dataSource, string key, long length) : Stream
-    {
-        private byte[]? _chunk;
-        private int _chunkIndex = -1;
-        private long _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_position >= length || buffer.IsEmpty)
-            {
-                return 0;
-            }
-
-            var index = (int)(_position / ChunkSize);
-            if (index != _chunkIndex)
-            {
-                await using var command = dataSource.CreateCommand("SELECT data FROM staged_document_chunks WHERE staging_key = $1 AND chunk_index = $2");
-                command.Parameters.AddWithValue(key);
-                command.Parameters.AddWithValue(index);
-                _chunk = await command.ExecuteScalarAsync(cancellationToken) as byte[]
-                    ?? throw new InvalidOperationException($"The part {key} lacks its chunk {index}.");
-                _chunkIndex = index;
-            }
-
-            var within = (int)(_position % ChunkSize);
-            var count = (int)Math.Min(Math.Min(buffer.Length, _chunk!.Length - within), length - _position);
-            _chunk.AsMemory(within, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-        public override void Flush() => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -95,6 +95,20 @@ public sealed class PostgresStagingStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_document_whose_chunk_came_back_short_is_never_read_short()
+    {
+        // A document is uploaded from what the reader returns: bytes missing from a chunk must fail the read, not end it.
+        var key = await StageAsync(SamplePdf.Create(minimumBytes: (int)(2.5 * PostgresStagingStore.ChunkSize), seed: 6));
+        await using (var damage = _dataSource.CreateCommand("UPDATE staged_document_chunks SET data = substring(data from 1 for 10) WHERE staging_key = $1 AND chunk_index = 1"))
+        {
+            damage.Parameters.AddWithValue(key);
+            Assert.Equal(1, await damage.ExecuteNonQueryAsync());
+        }
+
+        await Assert.ThrowsAsync<StagedDocumentMissingException>(() => ReadAsync(key, 0));
+    }
+
+    [Fact]
     public async Task A_deleted_document_is_missing()
     {
         var key = await StageAsync(SamplePdf.Create(seed: 2));
